@@ -1,0 +1,46 @@
+//! The one module that talks to libzstd (through `zstd-sys`).
+//!
+//! Everything else in the crate is safe Rust: this module turns libzstd's raw contexts,
+//! prepared dictionaries and trainers into owned Rust values with checked results. Every
+//! `unsafe` block here carries a `// SAFETY:` comment saying why the call is sound.
+
+mod cctx;
+mod dctx;
+mod dict;
+mod error;
+mod frame;
+mod train;
+
+pub use cctx::{CCtx, CompressError};
+pub use dctx::{DCtx, DecodeError};
+pub use dict::{CDict, DDict, DictFormatError, dictionary_id};
+pub use error::ZstdError;
+pub use frame::{FrameHeader, HeaderParse, frame_header};
+pub use train::{FastCoverParams, train_fast_cover};
+
+use std::ffi::CStr;
+
+/// The smallest (fastest, negative) compression level libzstd accepts.
+pub fn min_level() -> i32 {
+    // SAFETY: a pure function of the library build, no arguments.
+    unsafe { zstd_sys::ZSTD_minCLevel() }
+}
+
+/// The largest compression level libzstd accepts.
+pub fn max_level() -> i32 {
+    // SAFETY: a pure function of the library build, no arguments.
+    unsafe { zstd_sys::ZSTD_maxCLevel() }
+}
+
+/// The version of the libzstd linked in, e.g. "1.5.7".
+pub fn version() -> &'static str {
+    // SAFETY: ZSTD_versionString returns a pointer to a static NUL-terminated string.
+    let text = unsafe { CStr::from_ptr(zstd_sys::ZSTD_versionString()) };
+    text.to_str().unwrap_or("unknown")
+}
+
+/// The worst-case compressed size of `len` bytes (for sizing one-shot output buffers).
+pub fn compress_bound(len: usize) -> usize {
+    // SAFETY: a pure arithmetic function.
+    unsafe { zstd_sys::ZSTD_compressBound(len) }
+}

@@ -1,0 +1,306 @@
+//! The state a pool's handle and its workers share, and the rules that move entries along:
+//! routing an entry by its category's dictionary state, triggering training, finishing.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::dictionary::Prepared;
+use super::task::Task;
+use super::{Mode, State};
+use crate::config::Config;
+use crate::entry::{Entry, EntryResult, Rejection};
+use crate::error::{Error, ErrorKind};
+use crate::libzstd::{CCtx, DCtx};
+use crate::processors::{ProcessorRule, Processors};
+use crate::provider::DictProvider;
+use crate::stats::{CategoryStats, Counts, DictStatus};
+
+/// Where a category's dictionary stands, with the entries waiting on it.
+pub(crate) enum DictState {
+    /// A worker is asking the provider; entries wait.
+    Loading { waiting: Vec<Entry> },
+    /// No dictionary yet: entries wait until there are enough to train on.
+    Collecting { entries: Vec<Entry>, bytes: u64, oldest: u64 },
+    /// A worker is training; entries that arrive meanwhile wait.
+    Training { waiting: Vec<Entry> },
+    /// Entries are processed at once, with this dictionary or without one.
+    Ready(Option<Arc<Prepared>>),
+    /// Entries are rejected with this error (the provider failed).
+    Failed(Error),
+}
+
+/// One category: its dictionary state and its statistics.
+pub(crate) struct Category {
+    pub state: DictState,
+    pub stats: CategoryStats,
+}
+
+/// Everything behind the pool's one lock.
+pub(crate) struct PoolState {
+    pub lifecycle: State,
+    /// Entries added and not yet finished.
+    pub in_flight: usize,
+    /// Of those, entries waiting in `Collecting` categories (not progressing by themselves).
+    pub held: usize,
+    pub workers_alive: usize,
+    pub exit_sent: bool,
+    pub next_seq: u64,
+    /// Entries with a sequence number below this must not wait for more samples.
+    pub flushed_upto: u64,
+    pub categories: HashMap<String, Category>,
+    pub totals: Counts,
+    pub rejected: Vec<Rejection>,
+    /// Categories with a dictionary in use (for the processor rule).
+    pub loaded_dicts: usize,
+}
+
+/// A zstd context for the pool's direction.
+pub(crate) enum Processor {
+    Compress(CCtx),
+    Decompress(DCtx),
+}
+
+/// Shared by the pool handle and its workers.
+pub(crate) struct Shared {
+    pub id: u64,
+    pub mode: Mode,
+    pub config: Config,
+    pub provider: Arc<dyn DictProvider>,
+    pub state: Mutex<PoolState>,
+    /// Signalled whenever entries finish, are held or released, and when workers exit.
+    pub changed: Condvar,
+    pub tasks: Sender<Task>,
+    pub task_rx: Receiver<Task>,
+    /// Training and dictionary look-ups go first: entries wait on them.
+    pub urgent: Sender<Task>,
+    pub urgent_rx: Receiver<Task>,
+    pub processors: Processors<Processor>,
+}
+
+impl Shared {
+    pub fn new(id: u64, mode: Mode, config: Config, provider: Arc<dyn DictProvider>) -> Shared {
+        let (tasks, task_rx) = crossbeam_channel::unbounded();
+        let (urgent, urgent_rx) = crossbeam_channel::unbounded();
+        let rule = ProcessorRule::from_config(config.processors, config.workers);
+        let processors = Processors::new(rule, config.workers);
+        Shared {
+            id,
+            mode,
+            provider,
+            state: Mutex::new(PoolState {
+                lifecycle: State::Idle,
+                in_flight: 0,
+                held: 0,
+                workers_alive: 0,
+                exit_sent: false,
+                next_seq: 0,
+                flushed_upto: 0,
+                categories: HashMap::new(),
+                totals: Counts::default(),
+                rejected: Vec::new(),
+                loaded_dicts: 0,
+            }),
+            changed: Condvar::new(),
+            tasks,
+            task_rx,
+            urgent,
+            urgent_rx,
+            processors,
+            config,
+        }
+    }
+
+    /// Locks the state. A panic never happens while the lock is held (callbacks and libzstd
+    /// run outside it), but a poisoned lock is still usable: the state stays consistent.
+    pub fn lock(&self) -> MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&self, task: Task) {
+        let urgent = matches!(task, Task::Load { .. } | Task::Train { .. });
+        let channel = if urgent { &self.urgent } else { &self.tasks };
+        // Both receivers live in `self`, so sending cannot fail.
+        let _ = channel.send(task);
+    }
+
+    /// Takes a new entry: gives it its sequence number and moves it towards a worker.
+    pub fn admit(&self, st: &mut PoolState, mut entry: Entry) {
+        entry.seq = st.next_seq;
+        st.next_seq += 1;
+        st.in_flight += 1;
+        st.totals.added += 1;
+        let key = entry.dict_name.clone().unwrap_or_default();
+        let category = st.categories.entry(key.clone()).or_insert_with(|| {
+            if entry.dict_name.is_none() {
+                Category { state: DictState::Ready(None), stats: CategoryStats::new("", DictStatus::NoCategory) }
+            } else {
+                self.send(Task::Load { category: key.clone() });
+                Category { state: DictState::Loading { waiting: Vec::new() }, stats: CategoryStats::new(&key, DictStatus::Loading) }
+            }
+        });
+        category.stats.counts.added += 1;
+        self.route(st, &key, entry);
+    }
+
+    /// Moves an entry on according to its category's dictionary state.
+    pub fn route(&self, st: &mut PoolState, key: &str, entry: Entry) {
+        let Some(category) = st.categories.get_mut(key) else {
+            // Categories are never removed; this only guards against a bug.
+            let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
+            return self.send(Task::Reject { entry: Box::new(entry), error });
+        };
+        match &mut category.state {
+            DictState::Loading { waiting } | DictState::Training { waiting } => waiting.push(entry),
+            DictState::Ready(dict) => self.send(Task::Process { entry, dict: dict.clone() }),
+            DictState::Failed(error) => {
+                let error = error.clone();
+                self.send(Task::Reject { entry: Box::new(entry), error });
+            }
+            DictState::Collecting { entries, bytes, oldest } => {
+                *oldest = (*oldest).min(entry.seq);
+                *bytes += entry.size.unwrap_or(0);
+                entries.push(entry);
+                st.held += 1;
+                self.maybe_train(st, key);
+            }
+        }
+    }
+
+    /// Starts training `key` if it has enough samples, or if its oldest entry was flushed.
+    pub fn maybe_train(&self, st: &mut PoolState, key: &str) {
+        let t = &self.config.training;
+        let flushed_upto = st.flushed_upto;
+        let Some(category) = st.categories.get_mut(key) else { return };
+        let DictState::Collecting { entries, bytes, oldest } = &category.state else { return };
+        let enough = entries.len() >= t.min_samples && *bytes >= t.min_bytes;
+        if enough || entries.len() >= t.max_samples || *oldest < flushed_upto {
+            self.start_training(st, key);
+        }
+    }
+
+    /// Moves a collecting category's entries into a training task.
+    pub fn start_training(&self, st: &mut PoolState, key: &str) {
+        let Some(category) = st.categories.get_mut(key) else { return };
+        let previous = std::mem::replace(&mut category.state, DictState::Training { waiting: Vec::new() });
+        let DictState::Collecting { entries, .. } = previous else {
+            category.state = previous;
+            return;
+        };
+        category.stats.status = DictStatus::Training;
+        st.held -= entries.len();
+        self.send(Task::Train { category: key.to_owned(), entries });
+        self.changed.notify_all();
+    }
+
+    /// Every entry added so far stops waiting for samples: their categories train now.
+    pub fn flush(&self, st: &mut PoolState) {
+        st.flushed_upto = st.next_seq;
+        let collecting: Vec<String> = st
+            .categories
+            .iter()
+            .filter(|(_, c)| matches!(&c.state, DictState::Collecting { entries, .. } if !entries.is_empty()))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in collecting {
+            self.start_training(st, &key);
+        }
+    }
+
+    /// Trains the collecting category with the most waiting entries (when the pool is full
+    /// of entries that wait for samples, so that `add` never blocks forever).
+    pub fn train_largest(&self, st: &mut PoolState) {
+        let largest = st
+            .categories
+            .iter()
+            .filter_map(|(k, c)| match &c.state {
+                DictState::Collecting { entries, .. } if !entries.is_empty() => Some((entries.len(), k.clone())),
+                _ => None,
+            })
+            .max();
+        if let Some((_, key)) = largest {
+            self.start_training(st, &key);
+        }
+    }
+
+    /// Sets a category's new dictionary state and routes the entries that waited on it.
+    pub fn settle(&self, key: &str, state: DictState, status: DictStatus, waiting: Vec<Entry>) {
+        let mut st = self.lock();
+        let newly_loaded = matches!(&state, DictState::Ready(Some(_)));
+        if let Some(category) = st.categories.get_mut(key) {
+            let previous = std::mem::replace(&mut category.state, state);
+            category.stats.status = status;
+            let mut entries = waiting;
+            if let DictState::Loading { waiting } | DictState::Training { waiting } = previous {
+                entries.extend(waiting);
+            }
+            if newly_loaded {
+                st.loaded_dicts += 1;
+            }
+            for entry in entries {
+                self.route(&mut st, key, entry);
+            }
+        }
+        self.changed.notify_all();
+    }
+
+    /// Records per-category details once its dictionary is known.
+    pub fn update_category(&self, key: &str, update: impl FnOnce(&mut CategoryStats)) {
+        if let Some(category) = self.lock().categories.get_mut(key) {
+            update(&mut category.stats);
+        }
+    }
+
+    /// Reports an entry's end: its completion callback first (outside the lock), then the
+    /// counts, so that `wait` returns only once every callback has run.
+    pub fn finish(&self, mut entry: Entry, result: EntryResult) {
+        if let Some(done) = entry.completion.take() {
+            // A panicking completion callback must not take the worker down.
+            let _ = catch_unwind(AssertUnwindSafe(|| done(&result)));
+        }
+        let key = entry.dict_name.take().unwrap_or_default();
+        // Release the input and output (closing files, freeing callback state) before the
+        // entry counts as finished.
+        drop(entry);
+        let mut st = self.lock();
+        let (raw, compressed) = match (&result, self.mode) {
+            (Ok(done), Mode::Compress) => (done.bytes_in, done.bytes_out),
+            (Ok(done), Mode::Decompress) => (done.bytes_out, done.bytes_in),
+            (Err(_), _) => (0, 0),
+        };
+        let ok = result.is_ok();
+        apply(&mut st.totals, ok, raw, compressed);
+        if let Some(category) = st.categories.get_mut(&key) {
+            apply(&mut category.stats.counts, ok, raw, compressed);
+        }
+        if let Err(rejection) = result {
+            st.rejected.push(rejection);
+        }
+        st.in_flight -= 1;
+        self.exit_if_done(&mut st);
+        self.changed.notify_all();
+    }
+
+    /// After `stop`, once the last entry is finished, tells every worker to leave.
+    pub fn exit_if_done(&self, st: &mut PoolState) {
+        if st.lifecycle == State::Stopping && st.in_flight == 0 && !st.exit_sent {
+            st.exit_sent = true;
+            for _ in 0..st.workers_alive {
+                let _ = self.tasks.send(Task::Exit);
+            }
+        }
+    }
+}
+
+/// Adds one finished entry to `counts`.
+fn apply(counts: &mut Counts, ok: bool, raw: u64, compressed: u64) {
+    if ok {
+        counts.done += 1;
+        counts.raw_bytes += raw;
+        counts.compressed_bytes += compressed;
+    } else {
+        counts.rejected += 1;
+    }
+}

@@ -1,0 +1,263 @@
+//! A worker thread: takes tasks (urgent ones first) and runs each inside a panic guard, so
+//! that a bug in one task becomes one rejected entry and the worker lives on.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::io::{Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::select_biased;
+
+use super::dictionary::Prepared;
+use super::shared::{DictState, Processor, Shared};
+use super::task::Task;
+use super::{Mode, State};
+use crate::entry::{Entry, EntryDone, EntryResult};
+use crate::error::{Error, ErrorKind};
+use crate::libzstd::{CCtx, DCtx};
+use crate::stats::DictStatus;
+use crate::trainer::{self, TrainingOutcome};
+
+mod errors;
+
+thread_local! {
+    /// The id of the pool whose worker this thread is (0: none).
+    static WORKER_OF: Cell<u64> = const { Cell::new(0) };
+}
+
+/// True on a worker thread of pool `id` (where waiting for the pool would deadlock).
+pub(crate) fn is_worker_of(id: u64) -> bool {
+    WORKER_OF.with(|w| w.get() == id)
+}
+
+/// The worker loop.
+pub(crate) fn run(shared: Arc<Shared>) {
+    WORKER_OF.with(|w| w.set(shared.id));
+    loop {
+        let task = select_biased! {
+            recv(shared.urgent_rx) -> task => task,
+            recv(shared.task_rx) -> task => task,
+        };
+        match task {
+            Ok(Task::Exit) | Err(_) => break,
+            Ok(task) => run_task(&shared, task),
+        }
+    }
+    let mut st = shared.lock();
+    st.workers_alive -= 1;
+    if st.workers_alive == 0 && st.lifecycle == State::Stopping {
+        st.lifecycle = State::Stopped;
+    }
+    shared.changed.notify_all();
+}
+
+fn run_task(shared: &Shared, task: Task) {
+    match task {
+        Task::Process { entry, dict } => process(shared, entry, dict),
+        Task::Reject { entry, error } => {
+            let rejection = entry.rejection(error);
+            shared.finish(*entry, Err(rejection));
+        }
+        Task::Load { category } => load(shared, &category),
+        Task::Train { category, entries } => train(shared, &category, entries),
+        Task::Exit => {}
+    }
+}
+
+/// The message of a caught panic.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("internal error (panic): {text}")
+}
+
+/// Compresses or decompresses one entry with a processor from the pool.
+fn process(shared: &Shared, mut entry: Entry, dict: Option<Arc<Prepared>>) {
+    let dict_id = dict.as_ref().map_or(0, |d| d.id);
+    let loaded = shared.lock().loaded_dicts;
+    let created = shared.processors.acquire(dict_id, loaded, || match shared.mode {
+        Mode::Compress => CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress),
+        Mode::Decompress => DCtx::new().map(Processor::Decompress),
+    });
+    let mut slot = match created {
+        Ok(slot) => slot,
+        Err(e) => {
+            let rejection = entry.rejection(Error::new(ErrorKind::Zstd, format!("creating a zstd context failed: {e}")));
+            return shared.finish(entry, Err(rejection));
+        }
+    };
+    let max = shared.config.max_decompressed_size;
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        stream(&mut slot.processor, &mut entry, dict.as_deref(), max)
+    }));
+    let result = match outcome {
+        Ok(result) => {
+            shared.processors.release(slot, dict_id);
+            result
+        }
+        Err(payload) => {
+            // The context may be mid-frame: drop it rather than reuse it.
+            drop(slot);
+            shared.processors.forget();
+            Err(Error::new(ErrorKind::Panic, panic_message(payload.as_ref())))
+        }
+    };
+    let result: EntryResult = match result {
+        Ok((bytes_in, bytes_out)) => {
+            Ok(EntryDone { name: entry.name.clone(), bytes_in, bytes_out, dict_id })
+        }
+        Err(error) => Err(entry.rejection(error)),
+    };
+    shared.finish(entry, result);
+}
+
+/// Runs one entry through a processor, then flushes its output.
+fn stream(
+    processor: &mut Processor,
+    entry: &mut Entry,
+    dict: Option<&Prepared>,
+    max: u64,
+) -> Result<(u64, u64), Error> {
+    let counts = match processor {
+        Processor::Compress(cctx) => cctx
+            .compress_stream(
+                dict.and_then(Prepared::cdict),
+                entry.size,
+                &entry.prefix,
+                &mut entry.input,
+                &mut entry.output,
+            )
+            .map_err(|e| errors::compress(e, &entry.name))?,
+        Processor::Decompress(dctx) => {
+            let mut input = (&entry.prefix[..]).chain(&mut entry.input);
+            dctx.decompress_stream(dict.and_then(Prepared::ddict), &mut input, &mut entry.output, max)
+                .map_err(|e| errors::decode(e, &entry.name, entry.dict_name.as_deref()))?
+        }
+    };
+    entry.output.flush().map_err(|e| Error::new(ErrorKind::Write, format!("{}: writing the output failed: {e}", entry.name)))?;
+    Ok(counts)
+}
+
+/// Looks a category's dictionary up in the provider and prepares it.
+fn load(shared: &Shared, key: &str) {
+    let mode = shared.mode;
+    let level = shared.config.level;
+    let looked_up = catch_unwind(AssertUnwindSafe(|| shared.provider.get(key)));
+    let (state, status) = match looked_up {
+        Err(payload) => {
+            let error = Error::new(ErrorKind::Panic, format!("dictionary '{key}': {}", panic_message(payload.as_ref())));
+            (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+        }
+        Ok(Err(e)) => {
+            let error = Error::new(ErrorKind::Provider, format!("dictionary provider failed to get '{key}': {e}"));
+            (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+        }
+        Ok(Ok(Some(bytes))) => match Prepared::new(mode, &bytes, level) {
+            Ok(prepared) => {
+                let (id, size) = (prepared.id, prepared.size);
+                shared.update_category(key, |s| {
+                    s.dict_id = id;
+                    s.dict_size = size;
+                });
+                (DictState::Ready(Some(Arc::new(prepared))), DictStatus::Loaded)
+            }
+            Err(e) => {
+                let error = Error::new(ErrorKind::BadDictionary, format!("dictionary '{key}' from the provider: {e}"));
+                (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+            }
+        },
+        Ok(Ok(None)) => {
+            if mode == Mode::Compress && shared.config.training.enabled {
+                (DictState::Collecting { entries: Vec::new(), bytes: 0, oldest: u64::MAX }, DictStatus::Collecting)
+            } else {
+                (DictState::Ready(None), DictStatus::Absent)
+            }
+        }
+    };
+    shared.settle(key, state, status, Vec::new());
+}
+
+/// Reads the first bytes of each entry as training samples, trains, stores the dictionary
+/// through the provider, and releases the entries with it (or without one).
+fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
+    let config = &shared.config.training;
+    let mut kept = Vec::with_capacity(entries.len());
+    for mut entry in entries {
+        match read_prefix(&mut entry, config.max_sample_size) {
+            Ok(()) => kept.push(entry),
+            Err(e) => {
+                let error = Error::new(ErrorKind::Read, format!("{}: reading the input failed: {e}", entry.name));
+                let rejection = entry.rejection(error);
+                shared.finish(entry, Err(rejection));
+            }
+        }
+    }
+    let samples: Vec<&[u8]> = kept.iter().take(config.max_samples).map(|e| &e.prefix[..]).collect();
+    let started = Instant::now();
+    let trained = catch_unwind(AssertUnwindSafe(|| trainer::train(&samples, config, shared.config.level)));
+    let seconds = started.elapsed().as_secs_f64();
+    let training = match trained {
+        Ok(training) => training,
+        Err(payload) => trainer::Training {
+            dictionary: None,
+            outcome: TrainingOutcome::Failed { reason: panic_message(payload.as_ref()) },
+            samples: samples.len(),
+            sample_bytes: samples.iter().map(|s| s.len() as u64).sum(),
+            ratio_with: 0.0,
+            ratio_without: 0.0,
+        },
+    };
+    let (state, status) = match &training.dictionary {
+        None => (DictState::Ready(None), DictStatus::Trained(training.outcome.clone())),
+        Some(dict) => store(shared, key, dict, &training.outcome),
+    };
+    shared.update_category(key, |s| {
+        s.train_seconds = seconds;
+        s.samples = training.samples;
+        s.sample_bytes = training.sample_bytes;
+        s.heldback_ratio_with = training.ratio_with;
+        s.heldback_ratio_without = training.ratio_without;
+        if let DictState::Ready(Some(prepared)) = &state {
+            s.dict_id = prepared.id;
+            s.dict_size = prepared.size;
+        }
+    });
+    shared.settle(key, state, status, kept);
+}
+
+/// Stores a trained dictionary through the provider and prepares it. A dictionary the
+/// provider could not store is not used: frames made with it could not be read back.
+fn store(shared: &Shared, key: &str, dict: &[u8], outcome: &TrainingOutcome) -> (DictState, DictStatus) {
+    let stored = catch_unwind(AssertUnwindSafe(|| shared.provider.put(key, dict)));
+    let failure = match stored {
+        Ok(Ok(())) => match Prepared::new(shared.mode, dict, shared.config.level) {
+            Ok(prepared) => return (DictState::Ready(Some(Arc::new(prepared))), DictStatus::Trained(outcome.clone())),
+            Err(e) => Error::new(ErrorKind::BadDictionary, format!("trained dictionary '{key}': {e}")),
+        },
+        Ok(Err(e)) => Error::new(ErrorKind::Provider, format!("dictionary provider failed to store '{key}': {e}")),
+        Err(payload) => Error::new(ErrorKind::Panic, format!("dictionary '{key}': {}", panic_message(payload.as_ref()))),
+    };
+    (DictState::Failed(failure.clone()), DictStatus::Failed(failure.message))
+}
+
+/// Reads up to `limit` bytes of the entry's input into its prefix (kept for compression).
+fn read_prefix(entry: &mut Entry, limit: usize) -> std::io::Result<()> {
+    let want = entry.size.map_or(limit, |s| s.min(limit as u64) as usize);
+    entry.prefix.resize(want, 0);
+    let mut filled = 0;
+    while filled < want {
+        match entry.input.read(&mut entry.prefix[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n.min(want - filled),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    entry.prefix.truncate(filled);
+    Ok(())
+}

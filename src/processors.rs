@@ -1,0 +1,134 @@
+//! The pool of zstd contexts ("processors"), with the original tool's sizing rule.
+//!
+//! The original tool kept processors bound to dictionaries because loading a dictionary into
+//! a Python compressor costs more than compressing a small entry. Here dictionaries are
+//! prepared once (`ZSTD_CDict`/`ZSTD_DDict`) and shared, and a context only references one,
+//! so switching a context to another dictionary is cheap (measured by `examples/bench.rs`
+//! `--switch-cost`: see the README). The rule is kept for compatibility and memory control,
+//! and contexts still prefer the entry's dictionary (a context that used it last skips even
+//! the small table re-attachment), but the default is one context per worker: more contexts
+//! cost memory (about 1 MB each at level 3) and buy little.
+
+use std::sync::Mutex;
+
+use crate::libzstd::ZstdError;
+
+/// How many processors a pool may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessorRule {
+    /// Exactly this many (at least the number of workers).
+    Fixed(usize),
+    /// max(workers, (loaded dictionaries + 1) x this).
+    PerDictionary(usize),
+}
+
+impl ProcessorRule {
+    /// The rule for the configuration value `processors` (see `Config::processors`).
+    pub fn from_config(processors: i32, workers: usize) -> ProcessorRule {
+        match processors {
+            0 => ProcessorRule::Fixed(workers),
+            p if p > 0 => ProcessorRule::Fixed(p as usize),
+            p => ProcessorRule::PerDictionary(p.unsigned_abs() as usize),
+        }
+    }
+
+    /// The processor limit with `loaded` dictionaries in use.
+    pub fn limit(self, workers: usize, loaded: usize) -> usize {
+        match self {
+            ProcessorRule::Fixed(n) => n,
+            ProcessorRule::PerDictionary(k) => workers.max((loaded + 1) * k),
+        }
+    }
+}
+
+/// A processor taken from the pool, with the id of the dictionary it used last.
+pub struct Slot<P> {
+    pub processor: P,
+    pub dict_id: u32,
+}
+
+struct Inner<P> {
+    free: Vec<Slot<P>>,
+    created: usize,
+}
+
+/// Free processors, handed out preferring one that last used the wanted dictionary.
+pub struct Processors<P> {
+    inner: Mutex<Inner<P>>,
+    rule: ProcessorRule,
+    workers: usize,
+}
+
+impl<P> Processors<P> {
+    /// An empty pool: processors are created on demand, up to the rule's limit.
+    pub fn new(rule: ProcessorRule, workers: usize) -> Processors<P> {
+        Processors { inner: Mutex::new(Inner { free: Vec::new(), created: 0 }), rule, workers }
+    }
+
+    /// A free processor for dictionary `dict_id`: one that used it last, else a new one while
+    /// under the limit, else the least recently released one.
+    pub fn acquire(
+        &self,
+        dict_id: u32,
+        loaded: usize,
+        create: impl FnOnce() -> Result<P, ZstdError>,
+    ) -> Result<Slot<P>, ZstdError> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = inner.free.iter().rposition(|s| s.dict_id == dict_id) {
+            return Ok(inner.free.remove(i));
+        }
+        // Workers never outnumber processors, so a free one exists once all are created.
+        if inner.created < self.rule.limit(self.workers, loaded) || inner.free.is_empty() {
+            inner.created += 1;
+            drop(inner);
+            return create().map(|processor| Slot { processor, dict_id: u32::MAX }).inspect_err(|_| {
+                self.forget();
+            });
+        }
+        Ok(inner.free.remove(0))
+    }
+
+    /// Returns a processor to the pool after use with dictionary `dict_id`.
+    pub fn release(&self, mut slot: Slot<P>, dict_id: u32) {
+        slot.dict_id = dict_id;
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).free.push(slot);
+    }
+
+    /// Forgets a processor that was dropped (after a panic left it in an unknown state).
+    pub fn forget(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.created = inner.created.saturating_sub(1);
+    }
+
+    /// Processors created so far.
+    pub fn created(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).created
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_follows_the_original_tool() {
+        assert_eq!(ProcessorRule::from_config(0, 4), ProcessorRule::Fixed(4));
+        assert_eq!(ProcessorRule::from_config(6, 4).limit(4, 10), 6);
+        let variable = ProcessorRule::from_config(-3, 4);
+        assert_eq!(variable.limit(4, 0), 4);
+        assert_eq!(variable.limit(4, 1), 6);
+        assert_eq!(variable.limit(4, 5), 18);
+    }
+
+    #[test]
+    fn prefers_the_processor_that_used_the_dictionary() {
+        let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(2), 2);
+        let a = pool.acquire(7, 0, || Ok(1)).unwrap();
+        let b = pool.acquire(9, 0, || Ok(2)).unwrap();
+        pool.release(a, 7);
+        pool.release(b, 9);
+        assert_eq!(pool.acquire(9, 0, || Ok(3)).unwrap().processor, 2);
+        assert_eq!(pool.acquire(5, 0, || Ok(4)).unwrap().processor, 1);
+        assert_eq!(pool.created(), 2);
+    }
+}

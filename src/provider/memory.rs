@@ -1,0 +1,36 @@
+//! A dictionary store in memory, for tests and for callers that persist dictionaries
+//! themselves.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use super::{DictProvider, ProviderError};
+
+/// Dictionaries kept in a map in memory.
+#[derive(Debug, Default)]
+pub struct MemoryProvider {
+    dicts: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryProvider {
+    /// An empty store.
+    pub fn new() -> MemoryProvider {
+        MemoryProvider::default()
+    }
+
+    /// A copy of every dictionary stored, by name.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.dicts.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl DictProvider for MemoryProvider {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, ProviderError> {
+        Ok(self.dicts.lock().unwrap_or_else(|e| e.into_inner()).get(name).cloned())
+    }
+
+    fn put(&self, name: &str, dict: &[u8]) -> Result<(), ProviderError> {
+        self.dicts.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), dict.to_vec());
+        Ok(())
+    }
+}

@@ -1,0 +1,20 @@
+//! Where dictionaries live: the caller's store, behind a two-method trait (the original
+//! tool's `DictProvider`), and two built-in stores.
+
+mod directory;
+mod memory;
+
+pub use directory::DirectoryProvider;
+pub use memory::MemoryProvider;
+
+/// The error a provider reports; its message ends up in the affected entries' rejections.
+pub type ProviderError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A store of zstd dictionaries by name. Called from the pool's threads (so `Send + Sync`):
+/// `get` once per dictionary name per pool, `put` once per trained dictionary.
+pub trait DictProvider: Send + Sync {
+    /// The dictionary stored under `name`, or `None` when there is none yet.
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, ProviderError>;
+    /// Stores `dict` under `name`, replacing any previous one.
+    fn put(&self, name: &str, dict: &[u8]) -> Result<(), ProviderError>;
+}

@@ -1,0 +1,127 @@
+//! How samples are cut before the trainer sees them.
+//!
+//! libzstd's COVER trainers refuse fewer than 5 training samples ("Src size is incorrect")
+//! and pick dictionary segments per sample, so a category with a handful of large entries
+//! either fails outright or gets a dictionary drawn from a few places only. Cutting each
+//! sample into pieces of a few kilobytes fixes both: the trainer sees many samples, spread
+//! over every part of every entry. Pieces borrow from the samples: nothing is copied here.
+
+/// Fewest pieces handed to the trainer: libzstd needs 5, a few more give the segment
+/// selection room to choose from (and tolerate pieces too short to hold one d-mer).
+pub(crate) const MIN_PIECES: usize = 8;
+
+/// Smallest piece the "too few samples" fallback cuts: below this a piece holds too few
+/// d-mers for a segment (k is at least 16) to be worth choosing from it.
+pub(crate) const MIN_PIECE_SIZE: usize = 256;
+
+/// How each sample is cut into the pieces the trainer sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cut {
+    /// Every sample is one piece (libzstd's usual input).
+    Whole,
+    /// Samples longer than this many bytes are cut into equal pieces of at most this size,
+    /// each piece ending just after a line break where one is near its end.
+    Pieces(usize),
+}
+
+impl Cut {
+    /// The pieces of `samples` under this cut, in sample order. Empty samples give no piece.
+    pub(crate) fn apply<'a>(self, samples: &[&'a [u8]]) -> Vec<&'a [u8]> {
+        let mut pieces = Vec::with_capacity(self.count(samples));
+        for &sample in samples {
+            match self {
+                Cut::Whole => {
+                    if !sample.is_empty() {
+                        pieces.push(sample);
+                    }
+                }
+                Cut::Pieces(size) => split_into(sample, size, &mut pieces),
+            }
+        }
+        pieces
+    }
+
+    /// How many pieces `apply` gives, without building them (to plan fallbacks cheaply).
+    pub(crate) fn count(self, samples: &[&[u8]]) -> usize {
+        samples
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| match self {
+                Cut::Whole => 1,
+                Cut::Pieces(size) => s.len().div_ceil(size.max(1)),
+            })
+            .sum()
+    }
+}
+
+/// Cuts `sample` into `ceil(len / size)` pieces of about equal length (so no tiny tail piece
+/// is left over), moving each cut back to just after a `\n` found within an eighth of a piece
+/// before it: log lines then stay whole, so the trainer sees lines as they start in real
+/// entries. Each cut moves on its own, so the number of pieces is exactly what
+/// [`Cut::count`] says.
+fn split_into<'a>(sample: &'a [u8], size: usize, pieces: &mut Vec<&'a [u8]>) {
+    let count = sample.len().div_ceil(size.max(1));
+    if count <= 1 {
+        if !sample.is_empty() {
+            pieces.push(sample);
+        }
+        return;
+    }
+    let window = sample.len() / count / 8;
+    let mut start = 0;
+    for i in 1..count {
+        // In u64: i x len may not fit a 32-bit usize.
+        let nominal = (i as u64 * sample.len() as u64 / count as u64) as usize;
+        let from = nominal - window;
+        let end = sample[from..nominal]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(nominal, |at| from + at + 1);
+        pieces.push(&sample[start..end]);
+        start = end;
+    }
+    pieces.push(&sample[start..]);
+}
+
+/// The pieces to train on: `cut` applied to `samples`, or, when that gives fewer than
+/// [`MIN_PIECES`] pieces (a few entries, or few large ones cut coarsely), the samples cut finer
+/// so that there are enough. `None` when even pieces of [`MIN_PIECE_SIZE`] bytes are too few:
+/// there is too little data for libzstd to train on.
+pub(crate) fn training_pieces<'a>(samples: &[&'a [u8]], cut: Cut) -> Option<Vec<&'a [u8]>> {
+    if cut.count(samples) >= MIN_PIECES {
+        return Some(cut.apply(samples));
+    }
+    let volume: usize = samples.iter().map(|s| s.len()).sum();
+    // Pieces of volume / (2 x MIN_PIECES) bytes give at least MIN_PIECES pieces however the
+    // volume is spread over the samples (each sample loses at most one partial piece).
+    let size = (volume / (2 * MIN_PIECES)).max(MIN_PIECE_SIZE);
+    let finer = Cut::Pieces(size);
+    (finer.count(samples) >= MIN_PIECES).then(|| finer.apply(samples))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cover_each_sample_exactly() {
+        let text: Vec<u8> = (0..10_000u32).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        let samples: Vec<&[u8]> = vec![&text, b"", b"short"];
+        for size in [1, 7, 100, 4096, 100_000] {
+            let pieces = Cut::Pieces(size).apply(&samples);
+            assert_eq!(pieces.len(), Cut::Pieces(size).count(&samples));
+            let joined: Vec<u8> = pieces.concat();
+            assert_eq!(joined, [text.as_slice(), b"short"].concat());
+            assert!(pieces.iter().all(|p| !p.is_empty() && p.len() <= size.max(5) + size / 8 + 1));
+        }
+    }
+
+    #[test]
+    fn few_samples_are_cut_finer() {
+        let big = vec![b'a'; 50_000];
+        let samples: Vec<&[u8]> = vec![&big, &big];
+        let pieces = training_pieces(&samples, Cut::Whole).unwrap_or_default();
+        assert!(pieces.len() >= MIN_PIECES);
+        assert!(training_pieces(&[b"tiny".as_slice()], Cut::Whole).is_none());
+    }
+}
