@@ -148,7 +148,10 @@ impl TrainingConfig {
         if t.d != 0 {
             check_range("training.trainer.d", t.d, 6, 16)?;
             if !t.exact_cover && t.d != 6 && t.d != 8 {
-                check_range("training.trainer.d", t.d, 6, 8)?;
+                return Err(ConfigError {
+                    field: "training.trainer.d",
+                    message: format!("{} is not allowed: fastCover takes 6 or 8", t.d),
+                });
             }
         }
         if t.f != 0 {

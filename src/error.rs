@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The kind of an error. Each kind has a fixed status code in the C API (`zstdpool.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorKind {
     /// A bad argument: NULL pointer, name not UTF-8, ...
     InvalidArgument,

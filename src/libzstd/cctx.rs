@@ -13,7 +13,8 @@ pub enum CompressError {
     Read(io::Error),
     /// Writing the output failed.
     Write(io::Error),
-    /// The input gave a different number of bytes than it declared.
+    /// The input gave a different number of bytes than it declared (`actual` is
+    /// `declared + 1` when it gave more: reading stops there).
     SizeMismatch { declared: u64, actual: u64 },
     /// libzstd refused (a parameter or internal error).
     Zstd(ZstdError),
@@ -128,13 +129,18 @@ impl CCtx {
             self.input[..take].copy_from_slice(&prefix[..take]);
             prefix = &prefix[take..];
             filled += take;
-            while filled < self.input.len() && prefix.is_empty() {
-                match input.read(&mut self.input[filled..]) {
+            // Read at most one byte past a declared size: enough to notice a longer input.
+            let room = declared.map_or(self.input.len(), |d| {
+                usize::try_from(d.saturating_sub(total_in).saturating_add(1))
+                    .map_or(self.input.len(), |r| r.min(self.input.len()))
+            });
+            while filled < room && prefix.is_empty() {
+                match input.read(&mut self.input[filled..room]) {
                     Ok(0) => {
                         eof = true;
                         break;
                     }
-                    Ok(n) => filled += n.min(self.input.len() - filled),
+                    Ok(n) => filled += n.min(room - filled),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(CompressError::Read(e)),
                 }

@@ -223,8 +223,14 @@ impl Pool {
         self.shared.processors.created()
     }
 
+    /// True when called from one of this pool's worker threads, i.e. from inside one of its
+    /// callbacks (where `wait`, `join` and dropping the pool would deadlock).
+    pub fn on_own_worker(&self) -> bool {
+        worker::is_worker_of(self.shared.id)
+    }
+
     fn refuse_on_worker(&self, what: &str) -> Result<(), Error> {
-        if worker::is_worker_of(self.shared.id) {
+        if self.on_own_worker() {
             return Err(Error::new(
                 ErrorKind::WouldDeadlock,
                 format!("{what} called from one of the pool's own callbacks would deadlock"),

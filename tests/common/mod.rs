@@ -92,3 +92,92 @@ fn run_all(pool: Pool, files: &[(String, Option<String>, Vec<u8>)]) -> BTreeMap<
     assert!(pool.rejected().is_empty(), "{:?}", pool.rejected());
     sinks.into_iter().map(|(k, v)| (k, v.bytes())).collect()
 }
+
+/// An input that fails after giving `good` bytes of `data`.
+pub struct FailingReader {
+    pub data: Vec<u8>,
+    pub pos: usize,
+    pub fail_at: usize,
+}
+
+impl io::Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.fail_at {
+            return Err(io::Error::other("disk on fire"));
+        }
+        let n = buf.len().min(self.fail_at - self.pos).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// An output that fails once more than `limit` bytes were written.
+pub struct FailingWriter {
+    pub written: usize,
+    pub limit: usize,
+}
+
+impl Write for FailingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.written + buf.len() > self.limit {
+            return Err(io::Error::other("quota exceeded"));
+        }
+        self.written += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Log-like text: lines with varying numbers, similar across `seed`s of one `kind`.
+pub fn log_text(kind: u32, seed: u64, lines: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut out = String::new();
+    for i in 0..lines {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push_str(&format!(
+            "2026-11-30 12:{:02}:{:02} Kind{kind}Alg{:<3} INFO processed event {} of run {} in {} ms (status ok, level {})\n",
+            (x % 60),
+            (x >> 8) % 60,
+            i % 7,
+            x % 100_000,
+            1000 + kind,
+            (x >> 20) % 999,
+            kind * 3 + (i as u32 % 4)
+        ));
+    }
+    out.into_bytes()
+}
+
+/// A dictionary trained directly with libzstd on log-like samples of `kind`.
+pub fn dictionary(kind: u32) -> Vec<u8> {
+    let samples: Vec<Vec<u8>> = (0..200).map(|i| log_text(kind, 1000 + i, 20)).collect();
+    let refs: Vec<&[u8]> = samples.iter().map(|s| &s[..]).collect();
+    let params = zstdpool::libzstd::FastCoverParams { k: 200, d: 8, f: 20, ..Default::default() };
+    zstdpool::libzstd::train_fast_cover(&refs, 16 * 1024, &params).unwrap().0
+}
+
+/// A fresh directory under the system's temporary directory, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("zstdpool-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

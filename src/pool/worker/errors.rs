@@ -8,10 +8,10 @@ pub(crate) fn compress(e: CompressError, name: &str) -> Error {
     match e {
         CompressError::Read(e) => Error::new(ErrorKind::Read, format!("{name}: reading the input failed: {e}")),
         CompressError::Write(e) => Error::new(ErrorKind::Write, format!("{name}: writing the output failed: {e}")),
-        CompressError::SizeMismatch { declared, actual } => Error::new(
-            ErrorKind::SizeMismatch,
-            format!("{name}: the input declared {declared} bytes but gave {actual}"),
-        ),
+        CompressError::SizeMismatch { declared, actual } => {
+            let gave = if actual > declared { "more".to_owned() } else { actual.to_string() };
+            Error::new(ErrorKind::SizeMismatch, format!("{name}: the input declared {declared} bytes but gave {gave}"))
+        }
         CompressError::Zstd(e) => Error::new(ErrorKind::Zstd, format!("{name}: zstd compression failed: {e}")),
     }
 }
