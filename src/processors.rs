@@ -65,6 +65,39 @@ impl<P> Processors<P> {
         Processors { inner: Mutex::new(Inner { free: Vec::new(), created: 0 }), rule, workers }
     }
 
+    /// A processor for dictionary `dict_id`, given the one the calling worker `held` last:
+    /// kept when it used that dictionary, or when the rule allows no more processors than
+    /// workers (then there is nothing to choose from, and no lock is taken); otherwise
+    /// exchanged for a free one that used the dictionary last, or a new one while under the
+    /// limit.
+    pub fn exchange(
+        &self,
+        held: Option<Slot<P>>,
+        dict_id: u32,
+        loaded: usize,
+        create: impl FnOnce() -> Result<P, ZstdError>,
+    ) -> Result<Slot<P>, ZstdError> {
+        let limit = self.rule.limit(self.workers, loaded);
+        match held {
+            Some(slot) if slot.dict_id == dict_id || limit <= self.workers => Ok(slot),
+            Some(slot) => {
+                let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(i) = inner.free.iter().rposition(|s| s.dict_id == dict_id) {
+                    let found = inner.free.swap_remove(i);
+                    inner.free.push(slot);
+                    return Ok(found);
+                }
+                if inner.created >= limit {
+                    return Ok(slot);
+                }
+                inner.free.push(slot);
+                drop(inner);
+                self.acquire(dict_id, loaded, create)
+            }
+            None => self.acquire(dict_id, loaded, create),
+        }
+    }
+
     /// A free processor for dictionary `dict_id`: one that used it last, else a new one while
     /// under the limit, else the least recently released one.
     pub fn acquire(
@@ -81,16 +114,13 @@ impl<P> Processors<P> {
         if inner.created < self.rule.limit(self.workers, loaded) || inner.free.is_empty() {
             inner.created += 1;
             drop(inner);
-            return create().map(|processor| Slot { processor, dict_id: u32::MAX }).inspect_err(|_| {
-                self.forget();
-            });
+            return create().map(|processor| Slot { processor, dict_id: u32::MAX }).inspect_err(|_| self.forget());
         }
         Ok(inner.free.remove(0))
     }
 
-    /// Returns a processor to the pool after use with dictionary `dict_id`.
-    pub fn release(&self, mut slot: Slot<P>, dict_id: u32) {
-        slot.dict_id = dict_id;
+    /// Returns a processor to the pool.
+    pub fn release(&self, slot: Slot<P>) {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).free.push(slot);
     }
 
@@ -125,10 +155,32 @@ mod tests {
         let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(2), 2);
         let a = pool.acquire(7, 0, || Ok(1)).unwrap();
         let b = pool.acquire(9, 0, || Ok(2)).unwrap();
-        pool.release(a, 7);
-        pool.release(b, 9);
+        pool.release(Slot { dict_id: 7, ..a });
+        pool.release(Slot { dict_id: 9, ..b });
         assert_eq!(pool.acquire(9, 0, || Ok(3)).unwrap().processor, 2);
         assert_eq!(pool.acquire(5, 0, || Ok(4)).unwrap().processor, 1);
         assert_eq!(pool.created(), 2);
+    }
+
+    #[test]
+    fn a_worker_keeps_its_processor_when_there_is_no_choice() {
+        let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(2), 2);
+        let held = pool.acquire(1, 0, || Ok(10)).unwrap();
+        let again = pool.exchange(Some(Slot { dict_id: 1, ..held }), 2, 0, || Ok(11)).unwrap();
+        assert_eq!(again.processor, 10);
+        assert_eq!(pool.created(), 1);
+    }
+
+    #[test]
+    fn a_worker_exchanges_for_the_processor_that_used_the_dictionary() {
+        let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(3), 1);
+        let a = pool.acquire(1, 0, || Ok(10)).unwrap();
+        let b = pool.acquire(2, 0, || Ok(20)).unwrap();
+        pool.release(Slot { dict_id: 2, ..b });
+        let got = pool.exchange(Some(Slot { dict_id: 1, ..a }), 2, 0, || Ok(30)).unwrap();
+        assert_eq!(got.processor, 20);
+        let got = pool.exchange(Some(Slot { dict_id: 2, ..got }), 3, 0, || Ok(30)).unwrap();
+        assert_eq!(got.processor, 30, "a third processor is allowed");
+        assert_eq!(pool.created(), 3);
     }
 }

@@ -200,6 +200,28 @@ impl CCtx {
     }
 }
 
+impl CCtx {
+    /// Compresses `src` after loading the raw dictionary bytes into the context, digesting
+    /// them again for this one call: what a processor pays when it switches dictionaries
+    /// without prepared ones (kept to measure that cost against `compress_to_vec`).
+    pub fn compress_to_vec_reloading(&mut self, dict: &[u8], src: &[u8]) -> Result<Vec<u8>, ZstdError> {
+        let mut dst = vec![0u8; super::compress_bound(src.len())];
+        self.begin(None, Some(src.len() as u64))?;
+        let ctx = self.ptr.as_ptr();
+        // SAFETY: `ctx` is live; libzstd copies `dict` (ZSTD_CCtx_loadDictionary loads by
+        // copy); `dst` has compress_bound capacity and `src` is a live slice.
+        let result = unsafe {
+            ZstdError::check(zstd_sys::ZSTD_CCtx_loadDictionary(ctx, dict.as_ptr().cast(), dict.len()))?;
+            zstd_sys::ZSTD_compress2(ctx, dst.as_mut_ptr().cast(), dst.len(), src.as_ptr().cast(), src.len())
+        };
+        // SAFETY: loading no dictionary (NULL, 0) clears the one loaded above.
+        unsafe { zstd_sys::ZSTD_CCtx_loadDictionary(ctx, std::ptr::null(), 0) };
+        self.end();
+        dst.truncate(ZstdError::check(result)?);
+        Ok(dst)
+    }
+}
+
 impl Drop for CCtx {
     fn drop(&mut self) {
         // SAFETY: created by ZSTD_createCCtx, freed once.

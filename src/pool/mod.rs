@@ -129,7 +129,7 @@ impl Pool {
                 if st.held * 2 >= shared.config.queue_capacity {
                     shared.train_largest(&mut st);
                 }
-                st = shared.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+                st = shared.sleep(st, None);
             }
             if st.lifecycle != State::Running {
                 return Err(stopped());
@@ -152,7 +152,7 @@ impl Pool {
         self.refuse_on_worker("wait")?;
         let mut st = self.shared.lock();
         while st.in_flight > st.held {
-            st = self.shared.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = self.shared.sleep(st, None);
         }
         Ok(())
     }
@@ -182,16 +182,11 @@ impl Pool {
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut st = self.shared.lock();
         while st.lifecycle != State::Stopped {
-            st = match deadline {
-                None => self.shared.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Ok(false);
-                    }
-                    self.shared.changed.wait_timeout(st, left).unwrap_or_else(|e| e.into_inner()).0
-                }
-            };
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|l| l.is_zero()) {
+                return Ok(false);
+            }
+            st = self.shared.sleep(st, left);
         }
         drop(st);
         for handle in self.handles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -53,8 +54,8 @@ pub(crate) struct PoolState {
     pub categories: HashMap<String, Category>,
     pub totals: Counts,
     pub rejected: Vec<Rejection>,
-    /// Categories with a dictionary in use (for the processor rule).
-    pub loaded_dicts: usize,
+    /// Threads blocked in `add`, `wait` or `join` (notifications are skipped without any).
+    pub sleepers: usize,
 }
 
 /// A zstd context for the pool's direction.
@@ -70,8 +71,11 @@ pub(crate) struct Shared {
     pub config: Config,
     pub provider: Arc<dyn DictProvider>,
     pub state: Mutex<PoolState>,
-    /// Signalled whenever entries finish, are held or released, and when workers exit.
+    /// Signalled when a blocked `add` may go on (the pool fell to its low-water mark), when
+    /// `wait` may return (nothing progressing), and on lifecycle changes.
     pub changed: Condvar,
+    /// Categories with a dictionary in use (for the processor rule).
+    pub loaded_dicts: AtomicUsize,
     pub tasks: Sender<Task>,
     pub task_rx: Receiver<Task>,
     /// Training and dictionary look-ups go first: entries wait on them.
@@ -101,9 +105,10 @@ impl Shared {
                 categories: HashMap::new(),
                 totals: Counts::default(),
                 rejected: Vec::new(),
-                loaded_dicts: 0,
+                sleepers: 0,
             }),
             changed: Condvar::new(),
+            loaded_dicts: AtomicUsize::new(0),
             tasks,
             task_rx,
             urgent,
@@ -132,17 +137,25 @@ impl Shared {
         st.next_seq += 1;
         st.in_flight += 1;
         st.totals.added += 1;
-        let key = entry.dict_name.clone().unwrap_or_default();
-        let category = st.categories.entry(key.clone()).or_insert_with(|| {
-            if entry.dict_name.is_none() {
+        let key = entry.dict_name.as_deref().unwrap_or("");
+        if !st.categories.contains_key(key) {
+            let category = if entry.dict_name.is_none() {
                 Category { state: DictState::Ready(None), stats: CategoryStats::new("", DictStatus::NoCategory) }
             } else {
-                self.send(Task::Load { category: key.clone() });
-                Category { state: DictState::Loading { waiting: Vec::new() }, stats: CategoryStats::new(&key, DictStatus::Loading) }
+                self.send(Task::Load { category: key.to_owned() });
+                Category { state: DictState::Loading { waiting: Vec::new() }, stats: CategoryStats::new(key, DictStatus::Loading) }
+            };
+            st.categories.insert(key.to_owned(), category);
+        }
+        let key = key.to_owned();
+        if let Some(category) = st.categories.get_mut(&key) {
+            category.stats.counts.added += 1;
+            let collecting = matches!(category.state, DictState::Collecting { .. });
+            self.route(st, &key, entry);
+            if collecting {
+                self.maybe_train(st, &key);
             }
-        });
-        category.stats.counts.added += 1;
-        self.route(st, &key, entry);
+        }
     }
 
     /// Moves an entry on according to its category's dictionary state.
@@ -159,12 +172,13 @@ impl Shared {
                 let error = error.clone();
                 self.send(Task::Reject { entry: Box::new(entry), error });
             }
+            // The caller decides when to check the training thresholds (`maybe_train`), so
+            // that entries released together are counted together.
             DictState::Collecting { entries, bytes, oldest } => {
                 *oldest = (*oldest).min(entry.seq);
                 *bytes += entry.size.unwrap_or(0);
                 entries.push(entry);
                 st.held += 1;
-                self.maybe_train(st, key);
             }
         }
     }
@@ -192,7 +206,6 @@ impl Shared {
         category.stats.status = DictStatus::Training;
         st.held -= entries.len();
         self.send(Task::Train { category: key.to_owned(), entries });
-        self.changed.notify_all();
     }
 
     /// Every entry added so far stops waiting for samples: their categories train now.
@@ -237,13 +250,14 @@ impl Shared {
                 entries.extend(waiting);
             }
             if newly_loaded {
-                st.loaded_dicts += 1;
+                self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
             }
             for entry in entries {
                 self.route(&mut st, key, entry);
             }
+            self.maybe_train(&mut st, key);
         }
-        self.changed.notify_all();
+        self.wake_if(&st, st.in_flight <= st.held);
     }
 
     /// Records per-category details once its dictionary is known.
@@ -260,7 +274,7 @@ impl Shared {
             // A panicking completion callback must not take the worker down.
             let _ = catch_unwind(AssertUnwindSafe(|| done(&result)));
         }
-        let key = entry.dict_name.take().unwrap_or_default();
+        let key = entry.dict_name.take();
         // Release the input and output (closing files, freeing callback state) before the
         // entry counts as finished.
         drop(entry);
@@ -272,7 +286,7 @@ impl Shared {
         };
         let ok = result.is_ok();
         apply(&mut st.totals, ok, raw, compressed);
-        if let Some(category) = st.categories.get_mut(&key) {
+        if let Some(category) = st.categories.get_mut(key.as_deref().unwrap_or("")) {
             apply(&mut category.stats.counts, ok, raw, compressed);
         }
         if let Err(rejection) = result {
@@ -280,7 +294,27 @@ impl Shared {
         }
         st.in_flight -= 1;
         self.exit_if_done(&mut st);
-        self.changed.notify_all();
+        let low_water = self.config.queue_capacity - self.config.queue_capacity / 4;
+        self.wake_if(&st, st.in_flight <= st.held || st.in_flight == low_water);
+    }
+
+    /// Wakes the threads blocked in `add`, `wait` or `join` when `condition` holds and
+    /// any are blocked (a notification costs a system call: most entries need none).
+    pub fn wake_if(&self, st: &PoolState, condition: bool) {
+        if condition && st.sleepers > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Blocks on the condition variable, counted as a sleeper so that it gets woken.
+    pub fn sleep<'a>(&self, mut st: MutexGuard<'a, PoolState>, timeout: Option<std::time::Duration>) -> MutexGuard<'a, PoolState> {
+        st.sleepers += 1;
+        let mut st = match timeout {
+            None => self.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
+            Some(t) => self.changed.wait_timeout(st, t).unwrap_or_else(|e| e.into_inner()).0,
+        };
+        st.sleepers -= 1;
+        st
     }
 
     /// After `stop`, once the last entry is finished, tells every worker to leave.

@@ -6,6 +6,7 @@ use std::cell::Cell;
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use crossbeam_channel::select_biased;
@@ -17,6 +18,7 @@ use super::{Mode, State};
 use crate::entry::{Entry, EntryDone, EntryResult};
 use crate::error::{Error, ErrorKind};
 use crate::libzstd::{CCtx, DCtx};
+use crate::processors::Slot;
 use crate::stats::DictStatus;
 use crate::trainer::{self, TrainingOutcome};
 
@@ -32,9 +34,11 @@ pub(crate) fn is_worker_of(id: u64) -> bool {
     WORKER_OF.with(|w| w.get() == id)
 }
 
-/// The worker loop.
+/// The worker loop. The worker keeps the processor it used last (see
+/// `Processors::exchange`), so that most entries take no lock to get one.
 pub(crate) fn run(shared: Arc<Shared>) {
     WORKER_OF.with(|w| w.set(shared.id));
+    let mut held: Option<Slot<Processor>> = None;
     loop {
         let task = select_biased! {
             recv(shared.urgent_rx) -> task => task,
@@ -42,8 +46,17 @@ pub(crate) fn run(shared: Arc<Shared>) {
         };
         match task {
             Ok(Task::Exit) | Err(_) => break,
-            Ok(task) => run_task(&shared, task),
+            Ok(Task::Process { entry, dict }) => held = process(&shared, held.take(), entry, dict),
+            Ok(Task::Reject { entry, error }) => {
+                let rejection = entry.rejection(error);
+                shared.finish(*entry, Err(rejection));
+            }
+            Ok(Task::Load { category }) => load(&shared, &category),
+            Ok(Task::Train { category, entries }) => train(&shared, &category, entries),
         }
+    }
+    if let Some(slot) = held {
+        shared.processors.release(slot);
     }
     let mut st = shared.lock();
     st.workers_alive -= 1;
@@ -51,19 +64,6 @@ pub(crate) fn run(shared: Arc<Shared>) {
         st.lifecycle = State::Stopped;
     }
     shared.changed.notify_all();
-}
-
-fn run_task(shared: &Shared, task: Task) {
-    match task {
-        Task::Process { entry, dict } => process(shared, entry, dict),
-        Task::Reject { entry, error } => {
-            let rejection = entry.rejection(error);
-            shared.finish(*entry, Err(rejection));
-        }
-        Task::Load { category } => load(shared, &category),
-        Task::Train { category, entries } => train(shared, &category, entries),
-        Task::Exit => {}
-    }
 }
 
 /// The message of a caught panic.
@@ -76,44 +76,49 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     format!("internal error (panic): {text}")
 }
 
-/// Compresses or decompresses one entry with a processor from the pool.
-fn process(shared: &Shared, mut entry: Entry, dict: Option<Arc<Prepared>>) {
+/// Compresses or decompresses one entry with the worker's processor (exchanged if the rule
+/// allows a better one); returns the processor to keep for the next entry.
+fn process(
+    shared: &Shared,
+    held: Option<Slot<Processor>>,
+    mut entry: Entry,
+    dict: Option<Arc<Prepared>>,
+) -> Option<Slot<Processor>> {
     let dict_id = dict.as_ref().map_or(0, |d| d.id);
-    let loaded = shared.lock().loaded_dicts;
-    let created = shared.processors.acquire(dict_id, loaded, || match shared.mode {
+    let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
+    let exchanged = shared.processors.exchange(held, dict_id, loaded, || match shared.mode {
         Mode::Compress => CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress),
         Mode::Decompress => DCtx::new().map(Processor::Decompress),
     });
-    let mut slot = match created {
+    let mut slot = match exchanged {
         Ok(slot) => slot,
         Err(e) => {
-            let rejection = entry.rejection(Error::new(ErrorKind::Zstd, format!("creating a zstd context failed: {e}")));
-            return shared.finish(entry, Err(rejection));
+            let error = Error::new(ErrorKind::Zstd, format!("creating a zstd context failed: {e}"));
+            let rejection = entry.rejection(error);
+            shared.finish(entry, Err(rejection));
+            return None;
         }
     };
     let max = shared.config.max_decompressed_size;
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        stream(&mut slot.processor, &mut entry, dict.as_deref(), max)
-    }));
-    let result = match outcome {
+    let outcome = catch_unwind(AssertUnwindSafe(|| stream(&mut slot.processor, &mut entry, dict.as_deref(), max)));
+    let (result, keep) = match outcome {
         Ok(result) => {
-            shared.processors.release(slot, dict_id);
-            result
+            slot.dict_id = dict_id;
+            (result, Some(slot))
         }
         Err(payload) => {
             // The context may be mid-frame: drop it rather than reuse it.
             drop(slot);
             shared.processors.forget();
-            Err(Error::new(ErrorKind::Panic, panic_message(payload.as_ref())))
+            (Err(Error::new(ErrorKind::Panic, panic_message(payload.as_ref()))), None)
         }
     };
     let result: EntryResult = match result {
-        Ok((bytes_in, bytes_out)) => {
-            Ok(EntryDone { name: entry.name.clone(), bytes_in, bytes_out, dict_id })
-        }
+        Ok((bytes_in, bytes_out)) => Ok(EntryDone { name: entry.name.clone(), bytes_in, bytes_out, dict_id }),
         Err(error) => Err(entry.rejection(error)),
     };
     shared.finish(entry, result);
+    keep
 }
 
 /// Runs one entry through a processor, then flushes its output.

@@ -1,0 +1,260 @@
+//! The benchmark: the pool against the machine's physical limit (all cores running libzstd
+//! flat out with prepared dictionaries), in one run, on the same entries, dictionaries and
+//! level. See the README's Performance section for how to read it.
+//!
+//! cargo run --release --example bench -- [CORPUS] [--workers N] [--level L]
+//!        [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R]
+
+mod baseline;
+mod corpus;
+mod report;
+mod runs;
+mod stream;
+mod switch_cost;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use zstdpool::{Config, MemoryProvider, trainer};
+
+use corpus::Item;
+use report::{Json, mbps};
+
+/// Command-line options.
+struct Args {
+    corpus: Option<PathBuf>,
+    workers: usize,
+    level: i32,
+    generate: Option<u64>,
+    entry_size: usize,
+    categories: usize,
+    switch_cost: bool,
+    repeat: usize,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: bench [CORPUS] [--workers N] [--level L] [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        corpus: None,
+        workers: std::thread::available_parallelism().map_or(2, usize::from),
+        level: 3,
+        generate: None,
+        entry_size: 1024,
+        categories: 8,
+        switch_cost: false,
+        repeat: 3,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match arg.as_str() {
+            "--workers" => args.workers = value().parse().unwrap_or_else(|_| usage()),
+            "--level" => args.level = value().parse().unwrap_or_else(|_| usage()),
+            "--generate" => args.generate = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--entry-size" => args.entry_size = value().parse().unwrap_or_else(|_| usage()),
+            "--categories" => args.categories = value().parse().unwrap_or_else(|_| usage()),
+            "--switch-cost" => args.switch_cost = true,
+            "--repeat" => args.repeat = value().parse::<usize>().unwrap_or_else(|_| usage()).max(1),
+            "-h" | "--help" => usage(),
+            path if !path.starts_with('-') && args.corpus.is_none() => args.corpus = Some(path.into()),
+            _ => usage(),
+        }
+    }
+    args
+}
+
+/// Most entries held in memory for the in-memory runs of `--generate`.
+const IN_MEMORY_LIMIT: u64 = 100_000;
+
+fn main() {
+    let args = parse_args();
+    let config = Config { workers: args.workers, level: args.level, ..Config::default() };
+    if let Err(e) = config.validate() {
+        eprintln!("bench: {e}");
+        std::process::exit(2);
+    }
+    let mut json = Json::default();
+
+    // The streaming run goes first, so that the peak memory it reports is its own.
+    let (items, source) = match args.generate {
+        Some(count) => {
+            eprintln!("streaming {count} generated entries of {} bytes...", args.entry_size);
+            let run = stream::run(count, args.entry_size, args.categories, &config);
+            let t = run.stats.totals;
+            println!(
+                "stream: {count} entries, {:.1} MB in {:.2} s = {:.0} MB/s, {:.0} entries/s, ratio {:.2}, peak RSS {:.1} MB",
+                t.raw_bytes as f64 / 1e6,
+                run.seconds,
+                mbps(t.raw_bytes, run.seconds),
+                count as f64 / run.seconds,
+                t.ratio(),
+                run.peak_rss_mb
+            );
+            json.int("stream_entries", count).num("stream_mbps", mbps(t.raw_bytes, run.seconds));
+            json.num("peak_rss_mb", run.peak_rss_mb);
+            let held = count.min(IN_MEMORY_LIMIT);
+            (corpus::synthetic(held, args.entry_size, args.categories), format!("generated {held} x {} B", args.entry_size))
+        }
+        None => match &args.corpus {
+            Some(dir) => match corpus::load_folder(dir) {
+                Ok(items) => (items, dir.display().to_string()),
+                Err(e) => {
+                    eprintln!("bench: cannot read {}: {e}", dir.display());
+                    std::process::exit(2);
+                }
+            },
+            None => (corpus::generated_tree(), "generated job-log tree".to_owned()),
+        },
+    };
+    if items.is_empty() {
+        eprintln!("bench: no entries");
+        std::process::exit(2);
+    }
+    let total = corpus::bytes(&items);
+    let workers = args.workers as f64;
+
+    eprintln!("training dictionaries (one thread)...");
+    let (dicts, st_train_seconds) = train_all(&items, &config);
+    if args.switch_cost {
+        let small = corpus::synthetic(20_000, 1024, 8);
+        let (small_dicts, _) = train_all(&small, &config);
+        let dicts: Vec<Vec<u8>> = small_dicts.into_values().collect();
+        switch_cost::measure(&small, &dicts, args.level);
+        return;
+    }
+    let provider = Arc::new(MemoryProvider::new());
+    for (name, dict) in &dicts {
+        zstdpool::DictProvider::put(&*provider, name, dict).expect("memory provider");
+    }
+
+    // Each run is repeated and its fastest time kept, as the machine allows.
+    let r = args.repeat;
+    eprintln!("single-thread baseline...");
+    let base = best_of(r, || baseline::run(&items, &dicts, args.level), |b| b.compress_seconds + b.decompress_seconds);
+    eprintln!("pool: compress, decompress, compress from scratch...");
+    let compressed = best_of(r, || runs::compress(&items, &config, Arc::clone(&provider)), |x| x.seconds);
+    let decompressed = best_of(r, || runs::decompress(&items, &compressed.outputs, &config, Arc::clone(&provider)), |x| x.seconds);
+    let scratch = best_of(r, || runs::from_scratch(&items, &config, Arc::new(MemoryProvider::new())), |x| x.seconds);
+    let nodict = baseline::sizes_without_dictionaries(&items, args.level);
+
+    let st_c = mbps(total, base.compress_seconds);
+    let st_d = mbps(total, base.decompress_seconds);
+    let pool_c = mbps(total, compressed.seconds);
+    let pool_d = mbps(total, decompressed.seconds);
+    let train_seconds: f64 = scratch.stats.categories.iter().map(|c| c.train_seconds).sum();
+    let scratch_efficiency = (st_train_seconds + base.compress_seconds) / (workers * scratch.seconds);
+    let with_dict: u64 = base.frames.iter().map(|f| f.len() as u64).sum();
+    let without: u64 = nodict.iter().map(|&n| n as u64).sum();
+
+    println!("zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers", items.len(), total as f64 / 1e6, args.level, args.workers);
+    println!();
+    println!("{:<44} {:>10} {:>10}", "run", "seconds", "MB/s");
+    let row = |name: &str, s: f64| println!("{name:<44} {s:>10.3} {:>10.1}", mbps(total, s));
+    row("single thread: compress (prepared dicts)", base.compress_seconds);
+    row("single thread: decompress", base.decompress_seconds);
+    row("pool: compress, dictionaries given", compressed.seconds);
+    row("pool: decompress", decompressed.seconds);
+    row("single thread: train all, then compress", st_train_seconds + base.compress_seconds);
+    row("pool: compress from nothing (training)", scratch.seconds);
+    println!();
+    println!("compress efficiency    {:.3}  (pool / (workers x single thread))", pool_c / (workers * st_c));
+    println!("decompress efficiency  {:.3}", pool_d / (workers * st_d));
+    println!("scratch efficiency     {scratch_efficiency:.3}  (training {st_train_seconds:.2} s on one thread, {train_seconds:.2} s inside the pool)");
+    println!();
+    print_categories(&items, &base.frames, &nodict, &scratch.stats);
+    println!(
+        "total: ratio {:.3} with dictionaries, {:.3} without; from scratch in the pool {:.3}",
+        total as f64 / with_dict as f64,
+        total as f64 / without as f64,
+        scratch.stats.totals.ratio()
+    );
+
+    json.num("st_compress_mbps", st_c)
+        .num("pool_compress_mbps", pool_c)
+        .num("compress_efficiency", pool_c / (workers * st_c))
+        .num("st_decompress_mbps", st_d)
+        .num("pool_decompress_mbps", pool_d)
+        .num("decompress_efficiency", pool_d / (workers * st_d))
+        .num("st_train_seconds", st_train_seconds)
+        .num("train_seconds", train_seconds)
+        .num("scratch_seconds", scratch.seconds)
+        .num("scratch_efficiency", scratch_efficiency)
+        .num("ratio", total as f64 / with_dict as f64)
+        .num("ratio_nodict", total as f64 / without as f64)
+        .num("scratch_ratio", scratch.stats.totals.ratio())
+        .int("workers", args.workers as u64)
+        .int("level", args.level as u64)
+        .int("entries", items.len() as u64)
+        .int("bytes", total);
+    if args.generate.is_none() {
+        json.num("peak_rss_mb", report::peak_rss_mb());
+    }
+    println!("{}", json.finish());
+}
+
+/// The fastest of `repeat` runs, by `seconds`.
+fn best_of<T>(repeat: usize, mut run: impl FnMut() -> T, seconds: impl Fn(&T) -> f64) -> T {
+    let mut best = run();
+    for _ in 1..repeat {
+        let next = run();
+        if seconds(&next) < seconds(&best) {
+            best = next;
+        }
+    }
+    best
+}
+
+/// Trains every category's dictionary on one thread, on the samples the pool would take.
+fn train_all(items: &[Item], config: &Config) -> (BTreeMap<String, Vec<u8>>, f64) {
+    let t = &config.training;
+    let mut by_category: BTreeMap<&str, Vec<&[u8]>> = BTreeMap::new();
+    for item in items {
+        let samples = by_category.entry(&item.category).or_default();
+        if samples.len() < t.max_samples {
+            samples.push(&item.data[..item.data.len().min(t.max_sample_size)]);
+        }
+    }
+    let started = Instant::now();
+    let mut dicts = BTreeMap::new();
+    for (category, samples) in by_category {
+        if let Some(dict) = trainer::train(&samples, t, config.level).dictionary {
+            dicts.insert(category.to_owned(), dict);
+        }
+    }
+    (dicts, started.elapsed().as_secs_f64())
+}
+
+/// The per-category table: files, bytes, ratio without and with dictionaries, and what the
+/// pool's own training decided.
+fn print_categories(items: &[Item], frames: &[Vec<u8>], nodict: &[usize], scratch: &zstdpool::Stats) {
+    let mut rows: BTreeMap<&str, (u64, u64, u64, u64)> = BTreeMap::new();
+    for ((item, frame), &plain) in items.iter().zip(frames).zip(nodict) {
+        let row = rows.entry(&item.category).or_default();
+        row.0 += 1;
+        row.1 += item.data.len() as u64;
+        row.2 += plain as u64;
+        row.3 += frame.len() as u64;
+    }
+    println!("{:<28} {:>6} {:>11} {:>8} {:>8}  {}", "category", "files", "bytes", "no dict", "dict", "pool training outcome");
+    for (name, (files, bytes, plain, with)) in rows {
+        let outcome = scratch
+            .categories
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| format!("{:?}", c.status))
+            .unwrap_or_default();
+        println!(
+            "{name:<28} {files:>6} {bytes:>11} {:>8.2} {:>8.2}  {outcome}",
+            bytes as f64 / plain.max(1) as f64,
+            bytes as f64 / with.max(1) as f64
+        );
+    }
+}
