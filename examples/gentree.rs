@@ -20,10 +20,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(PathBuf, JobTreeSpec), S
     let mut dir = None;
     let mut args = args;
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--jobs" => spec.jobs = number(&value("--jobs")?)?,
             "--seed" => spec.seed = number(&value("--seed")?)?,
@@ -40,7 +37,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<(PathBuf, JobTreeSpec), S
 
 /// Parses one decimal number, naming it in the error.
 fn number<T: std::str::FromStr>(text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("not a valid number: {text}"))
+    text.parse()
+        .map_err(|_| format!("not a valid number: {text}"))
 }
 
 /// Entry point: parse, write, report.

@@ -3,6 +3,7 @@
 /// The category of a file name: the name with every run of ASCII digits folded into one `#`,
 /// so that `Gauss_00012345_00000001_1.log` and `Gauss_00012345_00000002_1.log` share the
 /// category `Gauss_#_#_#.log` (and so a dictionary), while `std.out` stays `std.out`.
+#[must_use]
 pub fn category_of_name(file_name: &str) -> String {
     let mut category = String::with_capacity(file_name.len());
     let mut in_digits = false;
@@ -27,7 +28,10 @@ mod tests {
     /// Digit runs fold, everything else is kept, including non-ASCII digits.
     #[test]
     fn folds_digit_runs() {
-        assert_eq!(category_of_name("Gauss_00012345_00000001_1.log"), "Gauss_#_#_#.log");
+        assert_eq!(
+            category_of_name("Gauss_00012345_00000001_1.log"),
+            "Gauss_#_#_#.log"
+        );
         assert_eq!(category_of_name("std.out"), "std.out");
         assert_eq!(category_of_name(""), "");
         assert_eq!(category_of_name("123"), "#");

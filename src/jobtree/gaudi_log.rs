@@ -32,6 +32,9 @@ impl Log<'_> {
     /// Appends one message line: stamp, source padded (or cut, Gaudi style) to 20 columns,
     /// level right-aligned, message.
     fn msg(&mut self, source: &str, level: &str, message: Arguments<'_>) {
+        if self.out.full() {
+            return;
+        }
         push_hms_millis(&mut self.out.buf, self.now_ms);
         self.out.s(" ");
         if source.len() > 20 {
@@ -83,11 +86,29 @@ fn configuration(job: &JobCtx, step: &StepCtx, log: &mut Log<'_>) {
     let out = &mut *log.out;
     out.s("# setting LC_ALL to \"C\"\n");
     for option in app.options() {
-        w!(out, "# --> Including file '/cvmfs/lhcb.cern.ch/lib/lhcb/DBASE/AppConfig/v3r164/options/{option}'\n");
-        w!(out, "# <-- End of file '/cvmfs/lhcb.cern.ch/lib/lhcb/DBASE/AppConfig/v3r164/options/{option}'\n");
+        w!(
+            out,
+            "# --> Including file '/cvmfs/lhcb.cern.ch/lib/lhcb/DBASE/AppConfig/v3r164/options/{option}'\n"
+        );
+        w!(
+            out,
+            "# <-- End of file '/cvmfs/lhcb.cern.ch/lib/lhcb/DBASE/AppConfig/v3r164/options/{option}'\n"
+        );
     }
-    w!(out, "# --> Including file '/pool/condor/dir_{}/prodConf_{}_{}.py'\n", job.wms_id, app.name(), step.prefix(job));
-    w!(out, "# <-- End of file '/pool/condor/dir_{}/prodConf_{}_{}.py'\n", job.wms_id, app.name(), step.prefix(job));
+    w!(
+        out,
+        "# --> Including file '/pool/condor/dir_{}/prodConf_{}_{}.py'\n",
+        job.wms_id,
+        app.name(),
+        step.prefix(job)
+    );
+    w!(
+        out,
+        "# <-- End of file '/pool/condor/dir_{}/prodConf_{}_{}.py'\n",
+        job.wms_id,
+        app.name(),
+        step.prefix(job)
+    );
     out.s("# applying configuration of LHCbApp\n");
     out.s("# /***** User LHCbApp/LHCbApp ");
     out.repeat('*', 70);
@@ -97,7 +118,12 @@ fn configuration(job: &JobCtx, step: &StepCtx, log: &mut Log<'_>) {
     w!(out, "# |-EvtMax     = {}  (default: -1)\n", job.events);
     out.s("# |-DataType   = '2011'  (default: '2012')\n");
     w!(out, "# |-Simulation = True  (default: False)\n");
-    w!(out, "# |-XMLSummary = 'summary{}_{}.xml'  (default: None)\n", app.name(), step.prefix(job));
+    w!(
+        out,
+        "# |-XMLSummary = 'summary{}_{}.xml'  (default: None)\n",
+        app.name(),
+        step.prefix(job)
+    );
     out.s("# \\----- (End of User LHCbApp/LHCbApp) ");
     out.repeat('-', 61);
     out.s("\n");
@@ -105,11 +131,29 @@ fn configuration(job: &JobCtx, step: &StepCtx, log: &mut Log<'_>) {
     out.s("# Dumping all configurables and properties (different from default)\n");
     w!(out, "{{'ApplicationMgr': {{'EvtMax': {},\n", job.events);
     out.s("                    'HistogramPersistency': 'ROOT',\n");
-    w!(out, "                    'TopAlg': ['GaudiSequencer/{}MainSeq'],\n", app.name());
+    w!(
+        out,
+        "                    'TopAlg': ['GaudiSequencer/{}MainSeq'],\n",
+        app.name()
+    );
     out.s("                    'ExtSvc': ['ToolSvc', 'AuditorSvc', 'DataOnDemandSvc']},\n");
-    w!(out, " 'HistogramPersistencySvc': {{'OutputFile': '{}_{}.Hist.root'}},\n", app.name(), step.prefix(job));
-    w!(out, " 'MessageSvc': {{'OutputLevel': {}, 'timeFormat': '%H:%M:%S.%f'}},\n", if step.verbose_bytes.is_some() { 2 } else { 3 });
-    w!(out, " 'RndmGenSvc.Engine': {{'Seeds': [{}, {}]}}}}\n", job.run_number, job.first_event);
+    w!(
+        out,
+        " 'HistogramPersistencySvc': {{'OutputFile': '{}_{}.Hist.root'}},\n",
+        app.name(),
+        step.prefix(job)
+    );
+    w!(
+        out,
+        " 'MessageSvc': {{'OutputLevel': {}, 'timeFormat': '%H:%M:%S.%f'}},\n",
+        if step.verbose_bytes.is_some() { 2 } else { 3 }
+    );
+    w!(
+        out,
+        " 'RndmGenSvc.Engine': {{'Seeds': [{}, {}]}}}}\n",
+        job.run_number,
+        job.first_event
+    );
 }
 
 /// The `Welcome to <App>` banner.
@@ -118,7 +162,11 @@ fn banner(job: &JobCtx, step: &StepCtx, log: &mut Log<'_>) {
     let out = &mut *log.out;
     out.repeat('=', RULE);
     out.s("\n");
-    let welcome = format!("Welcome to {} version {}", step.app.name(), step.app.version());
+    let welcome = format!(
+        "Welcome to {} version {}",
+        step.app.name(),
+        step.app.version()
+    );
     out.repeat(' ', (RULE - welcome.len()) / 2);
     out.s(&welcome);
     out.s("\n");
@@ -135,32 +183,95 @@ fn banner(job: &JobCtx, step: &StepCtx, log: &mut Log<'_>) {
 fn initialise(job: &JobCtx, step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
     let app = step.app;
     let debug = step.verbose_bytes.is_some();
-    log.text("ApplicationMgr", "INFO", "Application Manager Configured successfully");
+    log.text(
+        "ApplicationMgr",
+        "INFO",
+        "Application Manager Configured successfully",
+    );
     log.tick(rng.range(200, 900));
-    log.text("DetectorPersistencySvc", "INFO", "Added successfully Conversion service:XmlCnvSvc");
-    log.text("DetectorDataSvc", "SUCCESS", "Detector description database: git:/lhcb.xml");
-    log.text("CondDBCnvSvc", "INFO", "Using tag sim-20130522-1-vc-md100 for CONDDB");
+    log.text(
+        "DetectorPersistencySvc",
+        "INFO",
+        "Added successfully Conversion service:XmlCnvSvc",
+    );
+    log.text(
+        "DetectorDataSvc",
+        "SUCCESS",
+        "Detector description database: git:/lhcb.xml",
+    );
+    log.text(
+        "CondDBCnvSvc",
+        "INFO",
+        "Using tag sim-20130522-1-vc-md100 for CONDDB",
+    );
     log.text("DDDB", "INFO", "Using tag dddb-20130929-1 for DDDB");
     log.tick(rng.range(1_000, 4_000));
-    log.msg("MagneticFieldSvc", "INFO", format_args!("Map scaled by factor {:.6} with polarity internally used: -1", 0.9997 + rng.float(0.0, 0.0006)));
+    log.msg(
+        "MagneticFieldSvc",
+        "INFO",
+        format_args!(
+            "Map scaled by factor {:.6} with polarity internally used: -1",
+            0.9997 + rng.float(0.0, 0.0006)
+        ),
+    );
     for service in app.services() {
         log.tick(rng.range(5, 400));
-        log.msg(service, "INFO", format_args!("Service {service} initialized successfully"));
+        log.msg(
+            service,
+            "INFO",
+            format_args!("Service {service} initialized successfully"),
+        );
         if debug {
-            log.text(service, "DEBUG", "Property update for OutputLevel : new value = 2");
-            log.text(service, "DEBUG", "Service base class initialized successfully");
+            log.text(
+                service,
+                "DEBUG",
+                "Property update for OutputLevel : new value = 2",
+            );
+            log.text(
+                service,
+                "DEBUG",
+                "Service base class initialized successfully",
+            );
         }
     }
     match app {
         App::Gauss => {
-            log.msg("GenerationSvc", "INFO", format_args!("Pythia8 seeds: run {} event {}", job.run_number, job.first_event));
-            log.text("GiGaGeo", "INFO", "Geometry converted: 8 sub-detectors, 1512 logical volumes");
-            log.text("GiGaPhysList", "INFO", "Physics list FTFP_BERT with LHCb extensions, cut 0.7 mm");
+            log.msg(
+                "GenerationSvc",
+                "INFO",
+                format_args!(
+                    "Pythia8 seeds: run {} event {}",
+                    job.run_number, job.first_event
+                ),
+            );
+            log.text(
+                "GiGaGeo",
+                "INFO",
+                "Geometry converted: 8 sub-detectors, 1512 logical volumes",
+            );
+            log.text(
+                "GiGaPhysList",
+                "INFO",
+                "Physics list FTFP_BERT with LHCb extensions, cut 0.7 mm",
+            );
         }
         _ => {
-            let input = format!("{}_{}_{}.{}", job.prod, job.job, step.number.saturating_sub(1), previous_type(job, step));
+            let input = format!(
+                "{}_{}_{}.{}",
+                job.prod,
+                job.job,
+                step.number.saturating_sub(1),
+                previous_type(job, step)
+            );
             log.msg("EventSelector", "INFO", format_args!("Stream:EventSelector.DataStreamTool_1 Def:DATAFILE='LFN:{input}' SVC='Gaudi::RootEvtSelector' OPT='READ'"));
-            log.msg("IODataManager", "INFO", format_args!("Referring to dataset {input} by its file ID:{}", step.input_guid));
+            log.msg(
+                "IODataManager",
+                "INFO",
+                format_args!(
+                    "Referring to dataset {input} by its file ID:{}",
+                    step.input_guid
+                ),
+            );
         }
     }
     for algorithm in app.algorithms() {
@@ -172,11 +283,32 @@ fn initialise(job: &JobCtx, step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
         }
     }
     if rng.chance(1, 3) {
-        log.text("ToolSvc.LoKiFactory", "WARNING", "Deprecated functor, please use the new interface");
+        log.text(
+            "ToolSvc.LoKiFactory",
+            "WARNING",
+            "Deprecated functor, please use the new interface",
+        );
     }
-    log.msg("EventLoopMgr", "INFO", format_args!("Output stream {}_{}.{}", app.name(), step.prefix(job), app.output_type()));
-    log.text("ApplicationMgr", "INFO", "Application Manager Initialized successfully");
-    log.text("ApplicationMgr", "INFO", "Application Manager Started successfully");
+    log.msg(
+        "EventLoopMgr",
+        "INFO",
+        format_args!(
+            "Output stream {}_{}.{}",
+            app.name(),
+            step.prefix(job),
+            app.output_type()
+        ),
+    );
+    log.text(
+        "ApplicationMgr",
+        "INFO",
+        "Application Manager Initialized successfully",
+    );
+    log.text(
+        "ApplicationMgr",
+        "INFO",
+        "Application Manager Started successfully",
+    );
 }
 
 /// The data type read by `step`: the output type of the previous step of the workflow.
@@ -221,7 +353,14 @@ fn event_loop(job: &JobCtx, step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
         }
         if n % 50 == 0 {
             let virtual_mb = (step.memory_kb / 1024).saturating_sub(rng.range(20, 120));
-            log.msg("MemoryAuditor", "INFO", format_args!("Event {n}: virtual {virtual_mb} MB, resident {} MB", virtual_mb * 7 / 10));
+            log.msg(
+                "MemoryAuditor",
+                "INFO",
+                format_args!(
+                    "Event {n}: virtual {virtual_mb} MB, resident {} MB",
+                    virtual_mb * 7 / 10
+                ),
+            );
         }
         if rng.chance(1, warn_rate) {
             let source = rng.pick(app.algorithms());
@@ -237,12 +376,24 @@ fn event_loop(job: &JobCtx, step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
         if step.failed && n == step.events_in {
             let source = rng.pick(app.algorithms());
             log.text(source, "FATAL", rng.pick(&FATAL_ERRORS));
-            log.text("EventLoopMgr", "ERROR", "Terminating event processing loop due to errors");
-            log.text("ApplicationMgr", "ERROR", "Failure in the event loop, stopping the application");
+            log.text(
+                "EventLoopMgr",
+                "ERROR",
+                "Terminating event processing loop due to errors",
+            );
+            log.text(
+                "ApplicationMgr",
+                "ERROR",
+                "Failure in the event loop, stopping the application",
+            );
             return;
         }
     }
-    log.msg("EventLoopMgr", "INFO", format_args!("---> Loop Finished - {} events processed", step.events_in));
+    log.msg(
+        "EventLoopMgr",
+        "INFO",
+        format_args!("---> Loop Finished - {} events processed", step.events_in),
+    );
 }
 
 /// Per-event debug lines of the verbose step, up to `until` bytes of log.
@@ -250,19 +401,45 @@ fn debug_lines(app: App, event: u64, until: usize, rng: &mut Rng, log: &mut Log<
     let algorithms = app.algorithms();
     let mut track = 0u64;
     while log.out.len() < until && !log.out.full() {
-        let algorithm = algorithms.get(track as usize % algorithms.len().max(1)).copied().unwrap_or("Alg");
+        let algorithm = algorithms
+            .get(track as usize % algorithms.len().max(1))
+            .copied()
+            .unwrap_or("Alg");
         track += 1;
         log.tick(rng.below(3));
         match track % 3 {
-            0 => log.msg(algorithm, "DEBUG", format_args!(
-                "Evt {event} track {track}: chi2/ndof {:.4} p {:.1} MeV tx {:.5} ty {:.5}",
-                rng.float(0.3, 4.0), rng.float(2_000.0, 90_000.0), rng.gauss() * 0.08, rng.gauss() * 0.06)),
-            1 => log.msg(algorithm, "DEBUG", format_args!(
-                "Evt {event} cluster {track}: channel {} adc {} neighbours {}",
-                rng.range(0, 1 << 20), rng.range(8, 127), rng.range(0, 4))),
-            _ => log.msg(algorithm, "VERBOSE", format_args!(
-                "Evt {event} vertex {track}: x {:.4} y {:.4} z {:.3} mm ntracks {}",
-                rng.gauss() * 0.04, rng.gauss() * 0.04, rng.gauss() * 45.0, rng.range(4, 60))),
+            0 => log.msg(
+                algorithm,
+                "DEBUG",
+                format_args!(
+                    "Evt {event} track {track}: chi2/ndof {:.4} p {:.1} MeV tx {:.5} ty {:.5}",
+                    rng.float(0.3, 4.0),
+                    rng.float(2_000.0, 90_000.0),
+                    rng.gauss() * 0.08,
+                    rng.gauss() * 0.06
+                ),
+            ),
+            1 => log.msg(
+                algorithm,
+                "DEBUG",
+                format_args!(
+                    "Evt {event} cluster {track}: channel {} adc {} neighbours {}",
+                    rng.range(0, 1 << 20),
+                    rng.range(8, 127),
+                    rng.range(0, 4)
+                ),
+            ),
+            _ => log.msg(
+                algorithm,
+                "VERBOSE",
+                format_args!(
+                    "Evt {event} vertex {track}: x {:.4} y {:.4} z {:.3} mm ntracks {}",
+                    rng.gauss() * 0.04,
+                    rng.gauss() * 0.04,
+                    rng.gauss() * 45.0,
+                    rng.range(4, 60)
+                ),
+            ),
         }
     }
 }
@@ -274,7 +451,11 @@ fn finalise(step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
     let events = step.events_in;
     let stop = step.end_ms.saturating_sub(rng.range(300, 1_500));
     log.now_ms = log.now_ms.max(stop);
-    log.text("ApplicationMgr", "INFO", "Application Manager Stopped successfully");
+    log.text(
+        "ApplicationMgr",
+        "INFO",
+        "Application Manager Stopped successfully",
+    );
     for (index, algorithm) in app.algorithms().iter().enumerate() {
         if log.out.full() {
             return;
@@ -283,29 +464,74 @@ fn finalise(step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
             continue;
         }
         let counters = 1 + (index % 4);
-        log.msg(algorithm, "INFO", format_args!("Number of counters : {counters}"));
+        log.msg(
+            algorithm,
+            "INFO",
+            format_args!("Number of counters : {counters}"),
+        );
         log.out.s(" |    Counter                                      |     #     |    sum     | mean/eff^* | rms/err^*  |     min     |     max     |\n");
         for c in 0..counters {
-            let name = COUNTER_NAMES.get((index * 3 + c) % COUNTER_NAMES.len()).copied().unwrap_or("#");
+            let name = COUNTER_NAMES
+                .get((index * 3 + c) % COUNTER_NAMES.len())
+                .copied()
+                .unwrap_or("#");
             if c == 3 {
                 let passed = events * rng.range(20, 95) / 100;
-                let eff = if events == 0 { 0.0 } else { passed as f64 * 100.0 / events as f64 };
-                w!(log.out, " |*\"{name}\"{:<w$}| {events:>9} | {passed:>10} |({eff:>10.5} +- {:>8.5})% |   -------   |   -------   |\n", "", rng.float(0.1, 4.0), w = 46usize.saturating_sub(name.len()));
+                let eff = if events == 0 {
+                    0.0
+                } else {
+                    passed as f64 * 100.0 / events as f64
+                };
+                w!(
+                    log.out,
+                    " |*\"{name}\"{:<w$}| {events:>9} | {passed:>10} |({eff:>10.5} +- {:>8.5})% |   -------   |   -------   |\n",
+                    "",
+                    rng.float(0.1, 4.0),
+                    w = 46usize.saturating_sub(name.len())
+                );
             } else {
                 let mean = rng.float(0.5, 400.0);
                 let sum = mean * events as f64;
-                w!(log.out, " | \"{name}\"{:<w$}| {events:>9} | {sum:>10.1} | {mean:>10.3} | {:>10.4} | {:>11.1} | {:>11.1} |\n", "", mean * rng.float(0.1, 0.9), mean * rng.float(0.0, 0.3), mean * rng.float(2.0, 9.0), w = 46usize.saturating_sub(name.len()));
+                w!(
+                    log.out,
+                    " | \"{name}\"{:<w$}| {events:>9} | {sum:>10.1} | {mean:>10.3} | {:>10.4} | {:>11.1} | {:>11.1} |\n",
+                    "",
+                    mean * rng.float(0.1, 0.9),
+                    mean * rng.float(0.0, 0.3),
+                    mean * rng.float(2.0, 9.0),
+                    w = 46usize.saturating_sub(name.len())
+                );
             }
         }
     }
-    log.msg(&format!("{}Writer", app.name()), "INFO", format_args!("Events output: {}", step.events_out));
-    log.msg("ToolSvc", "INFO", format_args!("Removing all tools created by ToolSvc"));
+    log.msg(
+        &format!("{}Writer", app.name()),
+        "INFO",
+        format_args!("Events output: {}", step.events_out),
+    );
+    log.msg(
+        "ToolSvc",
+        "INFO",
+        format_args!("Removing all tools created by ToolSvc"),
+    );
     timing_table(step, rng, log);
     if step.failed {
-        log.text("ApplicationMgr", "ERROR", "Application Manager Terminated with error code 4");
+        log.text(
+            "ApplicationMgr",
+            "ERROR",
+            "Application Manager Terminated with error code 4",
+        );
     } else {
-        log.text("ApplicationMgr", "INFO", "Application Manager Finalized successfully");
-        log.text("ApplicationMgr", "INFO", "Application Manager Terminated successfully");
+        log.text(
+            "ApplicationMgr",
+            "INFO",
+            "Application Manager Finalized successfully",
+        );
+        log.text(
+            "ApplicationMgr",
+            "INFO",
+            "Application Manager Terminated successfully",
+        );
     }
 }
 
@@ -329,7 +555,13 @@ const COUNTER_NAMES: [&str; 12] = [
 fn timing_table(step: &StepCtx, rng: &mut Rng, log: &mut Log<'_>) {
     let events = step.events_in.max(1);
     let speed = rng.float(0.8, 1.6);
-    log.msg("TIMER.TIMER", "INFO", format_args!("This machine has a speed about {speed:6.2} times the speed of a 2.8 GHz Xeon."));
+    log.msg(
+        "TIMER.TIMER",
+        "INFO",
+        format_args!(
+            "This machine has a speed about {speed:6.2} times the speed of a 2.8 GHz Xeon."
+        ),
+    );
     log.msg("TIMER.TIMER", "INFO", format_args!("Algorithm          (millisec) |    <user> |   <clock> |      min       max    sigma | entries | total (s) |"));
     let total = step.millis_per_event as f64;
     let row = |log: &mut Log<'_>, name: &str, share: f64, rng: &mut Rng| {

@@ -120,8 +120,16 @@ impl JobCtx {
         let (site, domain) = SITES[rng.below(SITES.len() as u64) as usize % SITES.len()];
         let host = match rng.below(3) {
             0 => format!("lxbatch{:04}.{domain}", rng.range(100, 3999)),
-            1 => format!("wn{:03}-{:02}.{domain}", rng.range(1, 420), rng.range(1, 16)),
-            _ => format!("node-{:02}-{:03}.{domain}", rng.range(1, 40), rng.range(1, 96)),
+            1 => format!(
+                "wn{:03}-{:02}.{domain}",
+                rng.range(1, 420),
+                rng.range(1, 16)
+            ),
+            _ => format!(
+                "node-{:02}-{:03}.{domain}",
+                rng.range(1, 40),
+                rng.range(1, 96)
+            ),
         };
         let cpu_model = rng.pick(&CPU_MODELS);
         let power_x100 = rng.range(850, 1_650);
@@ -164,15 +172,14 @@ impl JobCtx {
             };
             let (mlo, mhi) = app.memory_kb();
             let memory_kb = rng.range(mlo, mhi);
-            let verbose_bytes = (large_step == Some(index))
-                .then(|| rng.range(1_000_000, 3_000_000) as usize);
+            let verbose_bytes =
+                (large_step == Some(index)).then(|| rng.range(1_000_000, 3_000_000) as usize);
             let mut output_guid = String::with_capacity(36);
             rng.guid(&mut output_guid);
             let start_ms = now_ms;
             // Initialisation and finalisation take a few seconds on top of the event loop.
-            let end_ms = start_ms
-                + rng.range(8_000, 40_000)
-                + events_in.saturating_mul(millis_per_event);
+            let end_ms =
+                start_ms + rng.range(8_000, 40_000) + events_in.saturating_mul(millis_per_event);
             steps.push(StepCtx {
                 app,
                 number: index as u32 + 1,

@@ -1,8 +1,9 @@
 //! The text buffer every file kind writes into, with an optional size budget.
 //!
 //! Full files are written with no budget. `synthetic_entry` needs only the first few kilobytes
-//! of a kind, a million times over, so the writers check [`Out::full`] in their loops and stop
-//! early instead of building a whole file and cutting it.
+//! of a kind, a million times over, so every append is skipped once the budget is used up and
+//! the writers check [`Out::full`] in their loops to stop early, instead of building a whole
+//! file and cutting it.
 
 /// A growing text file plus the length after which its writer may stop.
 pub(crate) struct Out {
@@ -39,14 +40,18 @@ impl Out {
         self.buf.len()
     }
 
-    /// Appends a string.
+    /// Appends a string (nothing once full).
     pub(crate) fn s(&mut self, text: &str) {
-        self.buf.push_str(text);
+        if !self.full() {
+            self.buf.push_str(text);
+        }
     }
 
-    /// Appends `count` copies of `ch` (an ASCII padding or rule character).
+    /// Appends `count` copies of `ch`, an ASCII padding or rule character (nothing once full).
     pub(crate) fn repeat(&mut self, ch: char, count: usize) {
-        self.buf.extend(std::iter::repeat_n(ch, count));
+        if !self.full() {
+            self.buf.extend(std::iter::repeat_n(ch, count));
+        }
     }
 
     /// The finished bytes.
@@ -55,11 +60,16 @@ impl Out {
     }
 }
 
-/// `w!(out, "fmt", args...)`: formatted append to an [`Out`]. Writing into a `String` cannot
-/// fail, so the `fmt::Result` is dropped here once instead of at every call site.
+/// `w!(out, "fmt", args...)`: formatted append to an [`Out`], skipped (arguments included)
+/// once the budget is used up, so that a writer's tail costs nothing for a short entry.
+/// Writing into a `String` cannot fail, so the `fmt::Result` is dropped here once instead of
+/// at every call site.
 macro_rules! w {
     ($out:expr, $($arg:tt)*) => {{
-        let _ = ::std::fmt::Write::write_fmt(&mut $out.buf, format_args!($($arg)*));
+        let out: &mut $crate::jobtree::out::Out = &mut *$out;
+        if !out.full() {
+            let _ = ::std::fmt::Write::write_fmt(&mut out.buf, format_args!($($arg)*));
+        }
     }};
 }
 

@@ -14,19 +14,33 @@ pub(crate) fn write(job: &JobCtx, step: &StepCtx, out: &mut Out) {
     w!(out, "  NOfEvents={},\n", job.events);
     out.s("  DDDBTag='dddb-20130929-1',\n  CondDBTag='sim-20130522-1-vc-md100',\n");
     w!(out, "  AppVersion='{}',\n", app.version());
-    w!(out, "  XMLSummaryFile='summary{}_{prefix}.xml',\n", app.name());
+    w!(
+        out,
+        "  XMLSummaryFile='summary{}_{prefix}.xml',\n",
+        app.name()
+    );
     w!(out, "  Application='{}',\n", app.name());
     w!(out, "  OutputFilePrefix='{prefix}',\n");
     w!(out, "  RunNumber={},\n", job.run_number);
     out.s("  XMLFileCatalog='pool_xml_catalog.xml',\n");
     w!(out, "  FirstEventNumber={},\n", job.first_event);
-    w!(out, "  HistogramFile='{}_{prefix}.Hist.root',\n", app.name());
+    w!(
+        out,
+        "  HistogramFile='{}_{prefix}.Hist.root',\n",
+        app.name()
+    );
     if step.number > 1 {
         let previous = job
             .workflow
             .get(step.number as usize - 2)
             .map_or("raw", |a| a.output_type());
-        w!(out, "  InputFiles=['LFN:{}_{}_{}.{previous}'],\n", job.prod, job.job, step.number - 1);
+        w!(
+            out,
+            "  InputFiles=['LFN:{}_{}_{}.{previous}'],\n",
+            job.prod,
+            job.job,
+            step.number - 1
+        );
     }
     w!(out, "  OutputFileTypes=['{}'],\n)\n", app.output_type());
 }

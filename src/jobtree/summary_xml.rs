@@ -99,8 +99,15 @@ pub(crate) fn write(job: &JobCtx, step: &StepCtx, out: &mut Out) {
     } else {
         ("True", "finalize")
     };
-    w!(out, "\t<success>{success}</success>\n\t<step>{last}</step>\n");
-    w!(out, "\t<usage>\n\t\t<stat unit=\"KB\" useOf=\"MemoryMaximum\">{}.0</stat>\n\t</usage>\n", step.memory_kb);
+    w!(
+        out,
+        "\t<success>{success}</success>\n\t<step>{last}</step>\n"
+    );
+    w!(
+        out,
+        "\t<usage>\n\t\t<stat unit=\"KB\" useOf=\"MemoryMaximum\">{}.0</stat>\n\t</usage>\n",
+        step.memory_kb
+    );
     if app == App::Gauss {
         out.s("\t<input />\n");
     } else {
@@ -109,12 +116,25 @@ pub(crate) fn write(job: &JobCtx, step: &StepCtx, out: &mut Out) {
             .get((step.number as usize).saturating_sub(2))
             .map_or("raw", |a| a.output_type());
         let status = if step.failed { "part" } else { "full" };
-        w!(out, "\t<input>\n\t\t<file GUID=\"{}\" name=\"LFN:{}_{}_{}.{previous}\" status=\"{status}\">{}</file>\n\t</input>\n",
-            step.input_guid, job.prod, job.job, step.number.saturating_sub(1), step.events_in);
+        w!(
+            out,
+            "\t<input>\n\t\t<file GUID=\"{}\" name=\"LFN:{}_{}_{}.{previous}\" status=\"{status}\">{}</file>\n\t</input>\n",
+            step.input_guid,
+            job.prod,
+            job.job,
+            step.number.saturating_sub(1),
+            step.events_in
+        );
     }
     let status = if step.failed { "fail" } else { "full" };
-    w!(out, "\t<output>\n\t\t<file GUID=\"{}\" name=\"PFN:{}.{}\" status=\"{status}\">{}</file>\n\t</output>\n",
-        step.output_guid, step.prefix(job), app.output_type(), step.events_out);
+    w!(
+        out,
+        "\t<output>\n\t\t<file GUID=\"{}\" name=\"PFN:{}.{}\" status=\"{status}\">{}</file>\n\t</output>\n",
+        step.output_guid,
+        step.prefix(job),
+        app.output_type(),
+        step.events_out
+    );
     if step.failed {
         out.s("\t<counters />\n");
     } else {
@@ -132,7 +152,10 @@ pub(crate) fn write(job: &JobCtx, step: &StepCtx, out: &mut Out) {
 
 /// Appends `<counter name="{alg}/{name}">{value}</counter>`.
 fn counter(out: &mut Out, alg: &str, name: &str, value: i64) {
-    w!(out, "\t\t<counter name=\"{alg}/{name}\">{value}</counter>\n");
+    w!(
+        out,
+        "\t\t<counter name=\"{alg}/{name}\">{value}</counter>\n"
+    );
 }
 
 /// `mean * events` with a +-10 % fluctuation.
@@ -143,20 +166,37 @@ fn scaled(rng: &mut Rng, events: u64, mean: u64) -> i64 {
 
 /// Simulation: hit packers, hit monitors, and the pack/unpack consistency checkers.
 fn gauss_counters(events: u64, rng: &mut Rng, out: &mut Out) {
-    let hits: Vec<i64> = DETECTORS.iter().map(|&(_, mean)| scaled(rng, events, mean)).collect();
+    let hits: Vec<i64> = DETECTORS
+        .iter()
+        .map(|&(_, mean)| scaled(rng, events, mean))
+        .collect();
     for (&(det, _), &n) in DETECTORS.iter().zip(&hits) {
+        if out.full() {
+            return;
+        }
         counter(out, &format!("MC{det}HitPacker"), "# PackedData", n);
     }
     for species in SPECIES {
+        if out.full() {
+            return;
+        }
         let mean = 12 + rng.below(60);
-        counter(out, "GenMonitor", &format!("# {species} generated"), scaled(rng, events, mean));
+        counter(
+            out,
+            "GenMonitor",
+            &format!("# {species} generated"),
+            scaled(rng, events, mean),
+        );
     }
     for (&(det, _), &n) in DETECTORS.iter().zip(&hits).take(6) {
         if out.full() {
             return;
         }
         let alg = format!("Check{det}Hits");
-        let values: Vec<i64> = HIT_QUANTITIES.iter().map(|_| rng.below(400_000_000) as i64 - 200_000_000).collect();
+        let values: Vec<i64> = HIT_QUANTITIES
+            .iter()
+            .map(|_| rng.below(400_000_000) as i64 - 200_000_000)
+            .collect();
         for quantity in HIT_QUANTITIES {
             counter(out, &alg, &format!("Diff.    - {quantity}"), 0);
         }
@@ -166,7 +206,12 @@ fn gauss_counters(events: u64, rng: &mut Rng, out: &mut Out) {
             }
         }
         counter(out, &format!("{det}HitMonitor"), "numberHits", n);
-        counter(out, &format!("{det}HitMonitor"), "DeltaRay", n / 10 + rng.below(100) as i64);
+        counter(
+            out,
+            &format!("{det}HitMonitor"),
+            "DeltaRay",
+            n / 10 + rng.below(100) as i64,
+        );
     }
     counter(out, "CounterSummarySvc", "handled", 2 * events as i64 + 3);
 }
@@ -174,55 +219,146 @@ fn gauss_counters(events: u64, rng: &mut Rng, out: &mut Out) {
 /// Digitisation: unpacking of the hits of three bunch crossings, killers and MC truth links.
 fn boole_counters(events: u64, rng: &mut Rng, out: &mut Out) {
     for &(det, mean) in &DETECTORS {
-        counter(out, &format!("UnpackMC{det}Hits"), "# UnPackedData", scaled(rng, events, mean));
+        if out.full() {
+            return;
+        }
+        counter(
+            out,
+            &format!("UnpackMC{det}Hits"),
+            "# UnPackedData",
+            scaled(rng, events, mean),
+        );
         if matches!(det, "Velo" | "OT" | "Rich") {
-            counter(out, &format!("UnpackMC{det}HitsPrevPrev"), "# UnPackedData", scaled(rng, events, mean * 3 / 4));
+            counter(
+                out,
+                &format!("UnpackMC{det}HitsPrevPrev"),
+                "# UnPackedData",
+                scaled(rng, events, mean * 3 / 4),
+            );
         }
     }
     for det in ["TT", "IT"] {
-        counter(out, &format!("{det}ClusterKiller"), "Dead", rng.below(80) as i64);
-        counter(out, &format!("{det}ClusterKiller"), "Processed", scaled(rng, events, 240));
-        counter(out, &format!("{det}ClusterMonitor"), "Number of events", events as i64);
+        counter(
+            out,
+            &format!("{det}ClusterKiller"),
+            "Dead",
+            rng.below(80) as i64,
+        );
+        counter(
+            out,
+            &format!("{det}ClusterKiller"),
+            "Processed",
+            scaled(rng, events, 240),
+        );
+        counter(
+            out,
+            &format!("{det}ClusterMonitor"),
+            "Number of events",
+            events as i64,
+        );
     }
     for calo in ["Ecal", "Hcal"] {
-        counter(out, &format!("{calo}DigitMCTruth"), "#Digit-&gt;MC links", scaled(rng, events, 2_800));
-        counter(out, &format!("{calo}DigitMCTruth"), "Evts w/o links", rng.below(40) as i64);
+        counter(
+            out,
+            &format!("{calo}DigitMCTruth"),
+            "#Digit-&gt;MC links",
+            scaled(rng, events, 2_800),
+        );
+        counter(
+            out,
+            &format!("{calo}DigitMCTruth"),
+            "Evts w/o links",
+            rng.below(40) as i64,
+        );
     }
     counter(out, "CounterSummarySvc", "handled", 2 * events as i64 + 3);
 }
 
 /// Reconstruction: event filters, decoding, per-track-type fit statistics and PID.
 fn brunel_counters(events: u64, rng: &mut Rng, out: &mut Out) {
-    for filter in ["FilterNoBeam", "FilterBeamCrossing", "FilterBeam1", "FilterBeam2", "HltErrorFilter"] {
-        counter(out, filter, "#passed", (events * rng.range(5, 100) / 100) as i64);
+    for filter in [
+        "FilterNoBeam",
+        "FilterBeamCrossing",
+        "FilterBeam1",
+        "FilterBeam2",
+        "HltErrorFilter",
+    ] {
+        counter(
+            out,
+            filter,
+            "#passed",
+            (events * rng.range(5, 100) / 100) as i64,
+        );
     }
     for det in ["TT", "IT"] {
-        for stat in ["# banks found", "# valid banks", "skipped Banks", "# clusters"] {
-            let value = if stat == "skipped Banks" { 0 } else { scaled(rng, events, 48) };
+        for stat in [
+            "# banks found",
+            "# valid banks",
+            "skipped Banks",
+            "# clusters",
+        ] {
+            let value = if stat == "skipped Banks" {
+                0
+            } else {
+                scaled(rng, events, 48)
+            };
             counter(out, &format!("Create{det}Clusters"), stat, value);
         }
     }
-    for prefix in ["FitBest", "FitForward", "FitMatch", "FitSeed", "FitDownstream", "FitVelo"] {
+    for prefix in [
+        "FitBest",
+        "FitForward",
+        "FitMatch",
+        "FitSeed",
+        "FitDownstream",
+        "FitVelo",
+    ] {
         if out.full() {
             return;
         }
         for track in TRACK_TYPES {
             for stat in FIT_STATS {
                 let mean = 3 + rng.below(60);
-                counter(out, prefix, &format!("{track}.{stat}"), scaled(rng, events, mean));
+                counter(
+                    out,
+                    prefix,
+                    &format!("{track}.{stat}"),
+                    scaled(rng, events, mean),
+                );
             }
         }
     }
-    for alg in ["PatForward", "PatSeeding", "PatMatch", "PatDownstream", "FastVeloTracking"] {
+    for alg in [
+        "PatForward",
+        "PatSeeding",
+        "PatMatch",
+        "PatDownstream",
+        "FastVeloTracking",
+    ] {
         counter(out, alg, "#tracks", scaled(rng, events, 40));
         counter(out, alg, "#seeds", scaled(rng, events, 75));
     }
     for rich in ["Rich1Gas", "Rich2Gas", "Aerogel"] {
-        counter(out, "RichRecoSeq", &format!("{rich} photons"), scaled(rng, events, 900));
-        counter(out, "RichRecoSeq", &format!("{rich} segments"), scaled(rng, events, 30));
+        counter(
+            out,
+            "RichRecoSeq",
+            &format!("{rich} photons"),
+            scaled(rng, events, 900),
+        );
+        counter(
+            out,
+            "RichRecoSeq",
+            &format!("{rich} segments"),
+            scaled(rng, events, 30),
+        );
     }
     counter(out, "MuonIDAlg", "isMuon", scaled(rng, events, 2));
-    counter(out, "PatPVOffline", "# primary vertices", scaled(rng, events, 2));
+    counter(
+        out,
+        "PatPVOffline",
+        "# primary vertices",
+        scaled(rng, events, 2),
+    );
     counter(out, "CounterSummarySvc", "handled", 2 * events as i64 + 3);
 }
 
@@ -237,10 +373,27 @@ fn davinci_counters(events: u64, rng: &mut Rng, out: &mut Out) {
         counter(out, &alg, "#passed", passed);
         counter(out, &alg, "#candidates", passed * (1 + rng.below(3) as i64));
         counter(out, &alg, "#input particles", scaled(rng, events, 25));
-        counter(out, &format!("Sel{line}Combiner"), "# selected", passed + rng.below(5) as i64);
+        counter(
+            out,
+            &format!("Sel{line}Combiner"),
+            "# selected",
+            passed + rng.below(5) as i64,
+        );
     }
-    for stream in ["Bhadron", "Charm", "Dimuon", "Leptonic", "EW", "Calibration"] {
-        counter(out, &format!("Stream{stream}"), "#accepted", rng.below(events / 5 + 1) as i64);
+    for stream in [
+        "Bhadron",
+        "Charm",
+        "Dimuon",
+        "Leptonic",
+        "EW",
+        "Calibration",
+    ] {
+        counter(
+            out,
+            &format!("Stream{stream}"),
+            "#accepted",
+            rng.below(events / 5 + 1) as i64,
+        );
     }
     counter(out, "CounterSummarySvc", "handled", 2 * events as i64 + 3);
 }

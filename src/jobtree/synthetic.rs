@@ -58,7 +58,13 @@ fn production_of(category: u64) -> u32 {
 }
 
 /// Appends one file of `variant` for job `job_index` to `out` and returns its file name.
-fn write_variant(variant: Variant, seed: u64, production: u32, job_index: u64, out: &mut Out) -> (String, String) {
+fn write_variant(
+    variant: Variant,
+    seed: u64,
+    production: u32,
+    job_index: u64,
+    out: &mut Out,
+) -> (String, String) {
     let variation = Variation {
         failures: true,
         large: false,
@@ -90,12 +96,24 @@ fn write_variant(variant: Variant, seed: u64, production: u32, job_index: u64, o
             (job_dir(&job), name)
         }
         Variant::JobDescription => {
-            let job = JobCtx::new(seed, production, job_index, &workflow_of(production), variation);
+            let job = JobCtx::new(
+                seed,
+                production,
+                job_index,
+                &workflow_of(production),
+                variation,
+            );
             job_description::write(&job, out);
             (job_dir(&job), "jobDescription.xml".to_owned())
         }
         Variant::StdOut => {
-            let job = JobCtx::new(seed, production, job_index, &workflow_of(production), variation);
+            let job = JobCtx::new(
+                seed,
+                production,
+                job_index,
+                &workflow_of(production),
+                variation,
+            );
             std_out::write_std_out(&job, out);
             (job_dir(&job), "std.out".to_owned())
         }
@@ -113,7 +131,12 @@ fn step_name(job: &JobCtx, name: impl Fn(&str) -> String) -> String {
 }
 
 /// See [`super::synthetic_entry`].
-pub(crate) fn synthetic_entry(seed: u64, index: u64, categories: usize, size: usize) -> SyntheticEntry {
+pub(crate) fn synthetic_entry(
+    seed: u64,
+    index: u64,
+    categories: usize,
+    size: usize,
+) -> SyntheticEntry {
     let categories = (categories.max(1)) as u64;
     let category = index % categories;
     let job_index = index / categories;
@@ -126,7 +149,11 @@ pub(crate) fn synthetic_entry(seed: u64, index: u64, categories: usize, size: us
     let mut round = 0u64;
     while size > 0 && !out.full() {
         let before = out.len();
-        let round_seed = if round == 0 { seed } else { seed ^ super::rng::mix64(round) };
+        let round_seed = if round == 0 {
+            seed
+        } else {
+            seed ^ super::rng::mix64(round)
+        };
         let names = write_variant(variant, round_seed, production, job_index, &mut out);
         first_name.get_or_insert(names);
         round += 1;

@@ -35,7 +35,10 @@ impl TreeSummary {
         let len = file.data.len() as u64;
         self.files += 1;
         self.bytes += len;
-        let entry = self.categories.entry(file.category.clone()).or_insert((0, 0));
+        let entry = self
+            .categories
+            .entry(file.category.clone())
+            .or_insert((0, 0));
         entry.0 += 1;
         entry.1 += len;
     }

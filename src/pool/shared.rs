@@ -208,16 +208,23 @@ impl Shared {
         self.send(Task::Train { category: key.to_owned(), entries });
     }
 
-    /// Every entry added so far stops waiting for samples: their categories train now.
+    /// Every entry added so far stops waiting for samples: their categories train now,
+    /// largest first, so that the longest trainings start first and the workers finish
+    /// together.
     pub fn flush(&self, st: &mut PoolState) {
         st.flushed_upto = st.next_seq;
-        let collecting: Vec<String> = st
+        let mut collecting: Vec<(u64, usize, String)> = st
             .categories
             .iter()
-            .filter(|(_, c)| matches!(&c.state, DictState::Collecting { entries, .. } if !entries.is_empty()))
-            .map(|(k, _)| k.clone())
+            .filter_map(|(k, c)| match &c.state {
+                DictState::Collecting { entries, bytes, .. } if !entries.is_empty() => {
+                    Some((*bytes, entries.len(), k.clone()))
+                }
+                _ => None,
+            })
             .collect();
-        for key in collecting {
+        collecting.sort_unstable_by(|a, b| b.cmp(a));
+        for (_, _, key) in collecting {
             self.start_training(st, &key);
         }
     }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every test of the project, in order: Rust (unit, integration, header drift), C API (plain,
+# sanitizers, valgrind), install + find_package + pkg-config, Python, fuzzing (bounded), demo.
+# The README's test command; .ci/run calls it after installing the tools it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+
+step "Rust tests"
+cargo test --quiet
