@@ -32,8 +32,11 @@ pub struct TrainingConfig {
     /// Train dictionaries for categories that have none. When false, existing dictionaries
     /// are used and entries of other categories are compressed without one.
     pub enabled: bool,
-    /// Dictionary size in bytes; 0 sizes it from the training volume.
+    /// Dictionary size in bytes; 0 sizes it from the training volume, up to `max_dict_size`.
     pub dict_size: usize,
+    /// Largest dictionary the automatic sizing makes: each loaded dictionary costs about
+    /// twice its size in memory (prepared for compression and for decompression).
+    pub max_dict_size: usize,
     /// Training starts once a category has at least this many entries waiting ...
     pub min_samples: usize,
     /// ... and at least this many bytes (by the entries' declared sizes).
@@ -42,6 +45,9 @@ pub struct TrainingConfig {
     pub max_samples: usize,
     /// Each sample is the first `max_sample_size` bytes of its entry.
     pub max_sample_size: usize,
+    /// At most this many sample bytes are trained on (zstd gains little past ~10 MB), and
+    /// training starts once that many bytes (by declared sizes) are waiting.
+    pub max_bytes: u64,
     /// The trainer (fastCover by default) and its parameters.
     pub trainer: FastCoverParams,
     /// Effort spent finding how to cut samples and how large to make the dictionary,
@@ -55,10 +61,12 @@ impl Default for TrainingConfig {
         TrainingConfig {
             enabled: true,
             dict_size: 0,
+            max_dict_size: crate::trainer::MAX_AUTO_SIZE,
             min_samples: 64,
             min_bytes: 256 * 1024,
             max_samples: 2000,
             max_sample_size: 128 * 1024,
+            max_bytes: 32 << 20,
             trainer: FastCoverParams::default(),
             effort: 1,
         }
@@ -136,10 +144,13 @@ impl TrainingConfig {
         if self.dict_size != 0 {
             check_range("training.dict_size", self.dict_size, 256, 16 << 20)?;
         }
+        check_range("training.max_dict_size", self.max_dict_size, 256, 16 << 20)?;
+        check_range("training.max_dict_size", self.max_dict_size, 256, 16 << 20)?;
         check_range("training.min_samples", self.min_samples, 1, 1 << 20)?;
         check_range("training.min_bytes", self.min_bytes, 0, 1 << 40)?;
         check_range("training.max_samples", self.max_samples, self.min_samples.max(2), 1 << 20)?;
         check_range("training.max_sample_size", self.max_sample_size, 64, 16 << 20)?;
+        check_range("training.max_bytes", self.max_bytes, 1024, 1 << 40)?;
         check_range("training.effort", self.effort, 0, 2)?;
         let t = &self.trainer;
         if t.k != 0 {

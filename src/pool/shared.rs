@@ -190,7 +190,8 @@ impl Shared {
         let Some(category) = st.categories.get_mut(key) else { return };
         let DictState::Collecting { entries, bytes, oldest } = &category.state else { return };
         let enough = entries.len() >= t.min_samples && *bytes >= t.min_bytes;
-        if enough || entries.len() >= t.max_samples || *oldest < flushed_upto {
+        let full = entries.len() >= t.max_samples || *bytes >= t.max_bytes;
+        if enough || full || *oldest < flushed_upto {
             self.start_training(st, key);
         }
     }

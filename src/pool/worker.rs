@@ -192,9 +192,16 @@ fn load(shared: &Shared, key: &str) {
 fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
     let config = &shared.config.training;
     let mut kept = Vec::with_capacity(entries.len());
+    // Samples: the first `max_sample_size` bytes of each entry, `max_bytes` in all; the
+    // entries past the budget are not read here (they stream as usual).
+    let mut budget = config.max_bytes;
     for mut entry in entries {
-        match read_prefix(&mut entry, config.max_sample_size) {
-            Ok(()) => kept.push(entry),
+        let want = usize::try_from(budget).map_or(config.max_sample_size, |b| b.min(config.max_sample_size));
+        match read_prefix(&mut entry, want) {
+            Ok(()) => {
+                budget -= entry.prefix.len() as u64;
+                kept.push(entry);
+            }
             Err(e) => {
                 let error = Error::new(ErrorKind::Read, format!("{}: reading the input failed: {e}", entry.name));
                 let rejection = entry.rejection(error);
@@ -202,7 +209,8 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
             }
         }
     }
-    let samples: Vec<&[u8]> = kept.iter().take(config.max_samples).map(|e| &e.prefix[..]).collect();
+    let samples: Vec<&[u8]> =
+        kept.iter().filter(|e| !e.prefix.is_empty()).take(config.max_samples).map(|e| &e.prefix[..]).collect();
     let started = Instant::now();
     let trained = catch_unwind(AssertUnwindSafe(|| trainer::train(&samples, config, shared.config.level)));
     let seconds = started.elapsed().as_secs_f64();

@@ -1,0 +1,408 @@
+//! The search over how samples are cut, how large the dictionary is and (with more effort)
+//! the trainer's segment and d-mer sizes, every candidate judged on held-back samples.
+//!
+//! The search is greedy, one knob at a time, each stage starting from the best recipe so far:
+//! dictionary size first (it matters most: on real logs the best share of the volume ranged
+//! from 1/2 to 1/10 and moved the held-back size by up to 40%), then the segment size k
+//! (larger segments win with larger dictionaries, up to 10%), d at effort 2, and the cut
+//! last (about 1%). Knobs interact little, so this finds nearly what a full grid finds with a
+//! fraction of the trainings; effort 2 climbs the size once more at the end for what they do
+//! interact. Every candidate costs one training per fold on that fold's samples, and the
+//! number of candidates and folds is bounded, so the search costs a bounded number of
+//! trainings per byte of samples: roughly proportional to the category's volume.
+
+use crate::config::TrainingConfig;
+use crate::libzstd::{FastCoverParams, ZstdError};
+
+use super::evaluate::{Fold, GROUPS, Judge, Score};
+use super::fit::{self, FitError, Recipe};
+use super::sampling::Cut;
+use super::sizing::{self, Size};
+
+/// One knob and its alternatives, ordered (from larger dictionaries, segments or pieces to
+/// smaller ones) so that the search can climb along them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Stage {
+    /// Dictionary sizes.
+    Sizes(Vec<Size>),
+    /// Ways of cutting samples.
+    Cuts(Vec<Cut>),
+    /// Segment sizes k.
+    Segments(Vec<u32>),
+    /// d-mer sizes d.
+    Dmers(Vec<u32>),
+}
+
+impl Stage {
+    /// Number of alternatives.
+    fn len(&self) -> usize {
+        match self {
+            Stage::Sizes(v) => v.len(),
+            Stage::Cuts(v) => v.len(),
+            Stage::Segments(v) => v.len(),
+            Stage::Dmers(v) => v.len(),
+        }
+    }
+
+    /// `base` with this knob set to alternative `index`.
+    fn apply(&self, base: &Recipe, index: usize) -> Option<Recipe> {
+        let mut r = *base;
+        match self {
+            Stage::Sizes(v) => r.size = *v.get(index)?,
+            Stage::Cuts(v) => r.cut = *v.get(index)?,
+            Stage::Segments(v) => {
+                r.params = FastCoverParams {
+                    k: *v.get(index)?,
+                    ..r.params
+                }
+            }
+            Stage::Dmers(v) => {
+                r.params = FastCoverParams {
+                    d: *v.get(index)?,
+                    ..r.params
+                }
+            }
+        }
+        Some(r)
+    }
+
+    /// Which alternative `recipe` already uses, if any.
+    fn position(&self, recipe: &Recipe) -> Option<usize> {
+        (0..self.len()).find(|&i| self.apply(recipe, i).as_ref() == Some(recipe))
+    }
+}
+
+/// What the search does for one configuration: the starting recipe, how many folds judge
+/// each candidate, and the stages.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Plan {
+    /// The first candidate, and the whole search at effort 0.
+    pub(crate) base: Recipe,
+    /// Folds each candidate is trained and judged on (see [`Judge::folds`]).
+    pub(crate) folds: usize,
+    /// Knobs varied after the base, in order.
+    pub(crate) stages: Vec<Stage>,
+}
+
+/// Dictionary shares (training volume / dictionary size) climbed at effort 1, about a factor
+/// 2 apart: on real logs the best share ranged from 1/2 (near-identical entries) to 1/20.
+const SHARES_1: [u32; 6] = [2, 3, 5, 10, 20, 40];
+/// Dictionary shares climbed at effort 2, about a factor 1.4 apart.
+const SHARES_2: [u32; 10] = [2, 3, 4, 5, 7, 10, 14, 20, 28, 40];
+/// Piece sizes climbed at effort 1 (0 stands for whole samples).
+const CUTS_1: [usize; 3] = [0, 16 * 1024, 4 * 1024];
+/// Piece sizes climbed at effort 2.
+const CUTS_2: [usize; 6] = [0, 32 * 1024, 16 * 1024, 8 * 1024, 4 * 1024, 2 * 1024];
+/// Segment sizes climbed at effort 1 when the configuration leaves k to the trainer: larger
+/// segments won on logs as soon as the dictionary is large.
+const SEGMENTS_1: [u32; 3] = [4096, 2048, 1024];
+/// Segment sizes climbed at effort 2.
+const SEGMENTS_2: [u32; 6] = [8192, 4096, 2048, 1024, 512, 256];
+/// d-mer sizes tried at effort 2 when the configuration leaves d to the trainer.
+const DMERS_2: [u32; 2] = [8, 6];
+/// Samples the search wants judged at effort 1 (see [`Plan::new`]): 50 samples or more are
+/// judged on one fold, 10 or fewer on all five.
+const MIN_JUDGED_1: usize = 10;
+/// Samples the search wants judged at effort 2.
+const MIN_JUDGED_2: usize = 20;
+/// Piece size of the starting recipe (and of effort 0): large enough to keep whole groups of
+/// log lines, small enough that a handful of entries gives libzstd plenty of samples.
+const BASE_CUT: usize = 16 * 1024;
+/// Share of the starting recipe: zstd's usual "a tenth of the samples".
+const BASE_SHARE: u32 = 10;
+
+/// Turns a piece size into a cut (0 = whole samples).
+fn cut_of(size: usize) -> Cut {
+    if size == 0 {
+        Cut::Whole
+    } else {
+        Cut::Pieces(size)
+    }
+}
+
+impl Plan {
+    /// The plan for `config` at its effort, for `samples` non-empty samples.
+    ///
+    /// A configured `dict_size` or `k` is kept and not searched (nor is `d` when `k` is set, or
+    /// anything libzstd's own optimizer searches). Folds: effort 0 holds
+    /// back one fifth once; the search uses as many folds as it takes for about
+    /// [`MIN_JUDGED_1`] (effort 2: [`MIN_JUDGED_2`]) samples to be judged, at most all five
+    /// (leave-one-out for five samples or fewer): with few samples one held-back fifth is a
+    /// noisy judge, with many it is representative and one fold keeps the cost per byte flat.
+    pub(crate) fn new(config: &TrainingConfig, samples: usize) -> Plan {
+        let effort = config.effort.min(2);
+        let size = if config.dict_size != 0 {
+            Size::Fixed(config.dict_size)
+        } else {
+            Size::Share { divisor: BASE_SHARE, max: config.max_dict_size }
+        };
+        let mut params = config.trainer;
+        // k = 0 leaves the segments to us; d has a nonzero default (8), so d is searched
+        // whenever k is (d = 0 too, of course), and kept when k was set by hand.
+        let search_k = params.k == 0 && !params.optimize;
+        let search_d = (params.d == 0 || search_k) && !params.optimize;
+        if search_k {
+            params.k = sizing::DEFAULT_K;
+        }
+        if params.d == 0 && !params.optimize {
+            params.d = sizing::DEFAULT_D;
+        }
+        let base = Recipe {
+            cut: Cut::Pieces(BASE_CUT),
+            size,
+            params,
+        };
+        if effort == 0 {
+            return Plan {
+                base,
+                folds: 1,
+                stages: Vec::new(),
+            };
+        }
+        let wide = effort >= 2;
+        let mut stages = Vec::new();
+        let sizes = (config.dict_size == 0).then(|| {
+            let shares: &[u32] = if wide { &SHARES_2 } else { &SHARES_1 };
+            Stage::Sizes(
+                shares
+                    .iter()
+                    .map(|&divisor| Size::Share { divisor, max: config.max_dict_size })
+                    .collect(),
+            )
+        });
+        stages.extend(sizes.clone());
+        if search_k {
+            stages.push(Stage::Segments(if wide {
+                SEGMENTS_2.to_vec()
+            } else {
+                SEGMENTS_1.to_vec()
+            }));
+        }
+        if search_d && wide {
+            stages.push(Stage::Dmers(DMERS_2.to_vec()));
+        }
+        let cuts: &[usize] = if wide { &CUTS_2 } else { &CUTS_1 };
+        stages.push(Stage::Cuts(cuts.iter().map(|&c| cut_of(c)).collect()));
+        if wide {
+            // Larger segments or other pieces may move the best size: climb it once more.
+            stages.extend(sizes);
+        }
+        let judged = if wide { MIN_JUDGED_2 } else { MIN_JUDGED_1 };
+        let folds = (judged * GROUPS).div_ceil(samples.max(1)).clamp(1, GROUPS);
+        Plan {
+            base,
+            folds,
+            stages,
+        }
+    }
+}
+
+/// The best recipe found and how it scored.
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    /// The recipe whose dictionaries compressed the held-back samples smallest.
+    pub(crate) recipe: Recipe,
+    /// Its sizes summed over the folds.
+    pub(crate) score: Score,
+}
+
+/// Why no candidate could be judged.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum SearchError {
+    /// Every candidate had too little data to train on.
+    TooLittle(String),
+    /// libzstd failed otherwise (including while compressing held-back samples).
+    Failed(String),
+}
+
+impl From<ZstdError> for SearchError {
+    fn from(e: ZstdError) -> Self {
+        SearchError::Failed(e.name().to_owned())
+    }
+}
+
+/// Trains `recipe` on every fold and sums its scores; a fold without a dictionary fails the
+/// candidate (its score would not be comparable).
+pub(crate) fn evaluate(
+    judge: &mut Judge,
+    folds: &[Fold<'_>],
+    recipe: &Recipe,
+) -> Result<Result<Score, FitError>, ZstdError> {
+    let mut total = Score::default();
+    for fold in folds {
+        let dict = match fit::fit(&fold.train, recipe) {
+            Ok(dict) => dict,
+            Err(e) => return Ok(Err(e)),
+        };
+        match judge.judge(&dict, fold)? {
+            Some(score) => total.add(score),
+            None => {
+                return Ok(Err(FitError::Failed(
+                    "libzstd could not load the dictionary".to_owned(),
+                )));
+            }
+        }
+    }
+    Ok(Ok(total))
+}
+
+/// Runs `plan` on `folds`: the base recipe, then each stage in turn, from the best recipe so
+/// far. The size stage tries every share; the other stages climb: they try the alternatives
+/// next to the current one and keep going in the direction that improved, stopping at the
+/// first that does not (for a knob with a single best value, as segment length and cut are
+/// on real data, this finds it with two or three trainings instead of all of them). The best
+/// candidate is the one with the smallest held-back total with its dictionary; ties keep the
+/// earlier one, so the result is deterministic.
+pub(crate) fn run(
+    judge: &mut Judge,
+    folds: &[Fold<'_>],
+    plan: &Plan,
+) -> Result<Found, SearchError> {
+    let mut search = Search {
+        judge,
+        folds,
+        tried: Vec::new(),
+        best: None,
+    };
+    search.consider(plan.base)?;
+    for stage in &plan.stages {
+        let from = search.best.as_ref().map_or(plan.base, |(r, _)| *r);
+        // Sizes are scanned whole: the size matters most, and on small categories (where a
+        // clamped minimum size flattens the curve) its effect is not unimodal.
+        let climb = !matches!(stage, Stage::Sizes(_));
+        match stage.position(&from).filter(|_| climb) {
+            Some(at) => {
+                for step in [-1isize, 1] {
+                    let mut index = at;
+                    while let Some(next) = index.checked_add_signed(step)
+                        && let Some(recipe) = stage.apply(&from, next)
+                        && search.consider(recipe)?
+                    {
+                        index = next;
+                    }
+                }
+            }
+            // A scan, or the current value is not on this ladder: try every alternative.
+            None => {
+                for index in 0..stage.len() {
+                    if let Some(recipe) = stage.apply(&from, index) {
+                        search.consider(recipe)?;
+                    }
+                }
+            }
+        }
+    }
+    let Search { tried, best, .. } = search;
+    match best {
+        Some((recipe, score)) => Ok(Found { recipe, score }),
+        None => Err(match tried.iter().find_map(|(_, r)| r.as_ref().err()) {
+            Some(FitError::Failed(reason)) => SearchError::Failed(reason.clone()),
+            Some(FitError::TooLittle(reason)) => SearchError::TooLittle(reason.clone()),
+            None => SearchError::TooLittle("no sample could be held back".to_owned()),
+        }),
+    }
+}
+
+/// The state of one search: the judge, the folds, what was tried and the best so far.
+struct Search<'j, 'f, 'a> {
+    /// Compresses held-back samples.
+    judge: &'j mut Judge,
+    /// The splits every candidate is judged on.
+    folds: &'f [Fold<'a>],
+    /// Every candidate evaluated so far, in order.
+    tried: Vec<(Recipe, Result<Score, FitError>)>,
+    /// The best recipe so far and its score.
+    best: Option<(Recipe, Score)>,
+}
+
+impl Search<'_, '_, '_> {
+    /// Evaluates `recipe` (unless already tried) and returns whether it became the best.
+    /// Two recipes that give every fold the same dictionary capacity, cut and parameters (a
+    /// share clamped to the same bound) are the same candidate and are not trained twice.
+    fn consider(&mut self, recipe: Recipe) -> Result<bool, ZstdError> {
+        let key = self.capacities(&recipe);
+        if self.tried.iter().any(|(r, _)| {
+            *r == recipe
+                || (r.cut == recipe.cut && r.params == recipe.params && self.capacities(r) == key)
+        }) {
+            return Ok(false);
+        }
+        let result = evaluate(self.judge, self.folds, &recipe)?;
+        let better = match &result {
+            Ok(score) => self.best.as_ref().is_none_or(|(_, b)| score.with < b.with),
+            Err(_) => false,
+        };
+        if let (true, Ok(score)) = (better, &result) {
+            self.best = Some((recipe, *score));
+        }
+        self.tried.push((recipe, result));
+        Ok(better)
+    }
+
+    /// The dictionary capacity `recipe` asks for in each fold.
+    fn capacities(&self, recipe: &Recipe) -> Vec<usize> {
+        self.folds
+            .iter()
+            .map(|f| {
+                recipe
+                    .size
+                    .capacity(f.train.iter().map(|s| s.len() as u64).sum())
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_knobs_are_not_searched() {
+        let config = TrainingConfig::default();
+        let plan = Plan::new(&config, 100);
+        assert!(plan.stages.iter().any(|s| matches!(s, Stage::Sizes(_))));
+        assert!(plan.stages.iter().any(|s| matches!(s, Stage::Segments(_))));
+        assert_eq!(plan.folds, 1);
+
+        let fixed = TrainingConfig {
+            dict_size: 4096,
+            trainer: FastCoverParams {
+                k: 300,
+                d: 6,
+                ..FastCoverParams::default()
+            },
+            ..TrainingConfig::default()
+        };
+        let plan = Plan::new(&fixed, 100);
+        assert_eq!(plan.base.size, Size::Fixed(4096));
+        assert_eq!((plan.base.params.k, plan.base.params.d), (300, 6));
+        assert!(plan.stages.iter().all(|s| matches!(s, Stage::Cuts(_))));
+    }
+
+    #[test]
+    fn effort_zero_trains_once_and_few_samples_get_more_folds() {
+        let plan = Plan::new(
+            &TrainingConfig {
+                effort: 0,
+                ..TrainingConfig::default()
+            },
+            3,
+        );
+        assert!(plan.stages.is_empty());
+        assert_eq!(plan.folds, 1);
+        let config = TrainingConfig::default();
+        assert_eq!(Plan::new(&config, 5).folds, GROUPS);
+        assert_eq!(Plan::new(&config, 25).folds, 2);
+        assert_eq!(Plan::new(&config, 2000).folds, 1);
+    }
+
+    #[test]
+    fn stages_apply_and_locate_their_alternatives() {
+        let base = Plan::new(&TrainingConfig::default(), 100).base;
+        let stage = Stage::Segments(SEGMENTS_1.to_vec());
+        assert_eq!(stage.position(&base), Some(1));
+        assert_eq!(stage.apply(&base, 0).map(|r| r.params.k), Some(4096));
+        assert_eq!(stage.apply(&base, 3), None);
+        assert_eq!(Stage::Cuts(vec![Cut::Whole]).position(&base), None);
+    }
+}
