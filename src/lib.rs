@@ -11,6 +11,7 @@ pub mod provider;
 pub mod processors;
 pub mod stats;
 pub mod pool;
+pub mod ffi;
 
 pub use config::{Config, ConfigError, TrainingConfig};
 pub use entry::{Entry, EntryDone, EntryResult, Rejection};

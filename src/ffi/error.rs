@@ -1,0 +1,202 @@
+//! Status codes (one per `ErrorKind`, stable across versions), their descriptions, and the
+//! per-thread message of the last failed call.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::sync::OnceLock;
+
+use super::panic;
+use super::strings;
+use crate::error::{Error, ErrorKind};
+
+/// The result of every fallible zstdpool function: `ZSTDPOOL_OK` (0) or one of the positive
+/// `ZSTDPOOL_ERR_*` codes. The codes are stable across versions; new ones may be added, so
+/// treat any other nonzero value as an error (zstdpool_status_str() then answers
+/// "unknown status").
+pub type zstdpool_status = i32;
+
+/// Success.
+pub const ZSTDPOOL_OK: i32 = 0;
+/// A bad argument: a NULL pointer, a name that is not UTF-8, an unknown option, an index out
+/// of range. The message names the argument.
+pub const ZSTDPOOL_ERR_INVALID_ARGUMENT: i32 = 1;
+/// A configuration value out of its range. The message names the field and its range.
+pub const ZSTDPOOL_ERR_INVALID_CONFIG: i32 = 2;
+/// The pool is stopping or stopped: it takes no new entries and cannot restart.
+pub const ZSTDPOOL_ERR_STOPPED: i32 = 3;
+/// The call was refused because it would deadlock: zstdpool_pool_wait(),
+/// zstdpool_pool_join() or zstdpool_pool_free() from inside one of the pool's own callbacks.
+pub const ZSTDPOOL_ERR_WOULD_DEADLOCK: i32 = 4;
+/// zstdpool_pool_join() returned before the workers finished.
+pub const ZSTDPOOL_ERR_TIMEOUT: i32 = 5;
+/// Reading an entry's input failed (its read callback returned nonzero).
+pub const ZSTDPOOL_ERR_READ: i32 = 6;
+/// Writing an entry's output failed (its write callback returned nonzero).
+pub const ZSTDPOOL_ERR_WRITE: i32 = 7;
+/// The input gave another number of bytes than its declared size.
+pub const ZSTDPOOL_ERR_SIZE_MISMATCH: i32 = 8;
+/// The dictionary provider failed (get or put).
+pub const ZSTDPOOL_ERR_PROVIDER: i32 = 9;
+/// The dictionary bytes are not a valid zstd dictionary.
+pub const ZSTDPOOL_ERR_BAD_DICTIONARY: i32 = 10;
+/// A frame needs a dictionary that is not available.
+pub const ZSTDPOOL_ERR_DICT_MISSING: i32 = 11;
+/// A frame needs another dictionary than the one of its entry's category.
+pub const ZSTDPOOL_ERR_DICT_MISMATCH: i32 = 12;
+/// Decompression input is empty.
+pub const ZSTDPOOL_ERR_EMPTY_INPUT: i32 = 13;
+/// Decompression input is not zstd data.
+pub const ZSTDPOOL_ERR_NOT_ZSTD: i32 = 14;
+/// Decompression input ends in the middle of a frame.
+pub const ZSTDPOOL_ERR_TRUNCATED: i32 = 15;
+/// Decompression input is corrupt (including a checksum mismatch).
+pub const ZSTDPOOL_ERR_CORRUPT: i32 = 16;
+/// The decompressed size exceeds ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE.
+pub const ZSTDPOOL_ERR_TOO_LARGE: i32 = 17;
+/// Another libzstd error.
+pub const ZSTDPOOL_ERR_ZSTD: i32 = 18;
+/// A bug: a panic inside the library, caught at the boundary.
+pub const ZSTDPOOL_ERR_PANIC: i32 = 19;
+
+/// The status code of an error kind.
+pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
+    match kind {
+        ErrorKind::InvalidArgument => ZSTDPOOL_ERR_INVALID_ARGUMENT,
+        ErrorKind::InvalidConfig => ZSTDPOOL_ERR_INVALID_CONFIG,
+        ErrorKind::Stopped => ZSTDPOOL_ERR_STOPPED,
+        ErrorKind::WouldDeadlock => ZSTDPOOL_ERR_WOULD_DEADLOCK,
+        ErrorKind::Timeout => ZSTDPOOL_ERR_TIMEOUT,
+        ErrorKind::Read => ZSTDPOOL_ERR_READ,
+        ErrorKind::Write => ZSTDPOOL_ERR_WRITE,
+        ErrorKind::SizeMismatch => ZSTDPOOL_ERR_SIZE_MISMATCH,
+        ErrorKind::Provider => ZSTDPOOL_ERR_PROVIDER,
+        ErrorKind::BadDictionary => ZSTDPOOL_ERR_BAD_DICTIONARY,
+        ErrorKind::DictMissing => ZSTDPOOL_ERR_DICT_MISSING,
+        ErrorKind::DictMismatch => ZSTDPOOL_ERR_DICT_MISMATCH,
+        ErrorKind::EmptyInput => ZSTDPOOL_ERR_EMPTY_INPUT,
+        ErrorKind::NotZstd => ZSTDPOOL_ERR_NOT_ZSTD,
+        ErrorKind::Truncated => ZSTDPOOL_ERR_TRUNCATED,
+        ErrorKind::Corrupt => ZSTDPOOL_ERR_CORRUPT,
+        ErrorKind::TooLarge => ZSTDPOOL_ERR_TOO_LARGE,
+        ErrorKind::Zstd => ZSTDPOOL_ERR_ZSTD,
+        ErrorKind::Panic => ZSTDPOOL_ERR_PANIC,
+    }
+}
+
+/// The error kind of a status code, if it is one.
+fn kind_of(status: zstdpool_status) -> Option<ErrorKind> {
+    const KINDS: [ErrorKind; 19] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::InvalidConfig,
+        ErrorKind::Stopped,
+        ErrorKind::WouldDeadlock,
+        ErrorKind::Timeout,
+        ErrorKind::Read,
+        ErrorKind::Write,
+        ErrorKind::SizeMismatch,
+        ErrorKind::Provider,
+        ErrorKind::BadDictionary,
+        ErrorKind::DictMissing,
+        ErrorKind::DictMismatch,
+        ErrorKind::EmptyInput,
+        ErrorKind::NotZstd,
+        ErrorKind::Truncated,
+        ErrorKind::Corrupt,
+        ErrorKind::TooLarge,
+        ErrorKind::Zstd,
+        ErrorKind::Panic,
+    ];
+    let kind = *KINDS.get(usize::try_from(status).ok()?.checked_sub(1)?)?;
+    debug_assert_eq!(code(kind), status);
+    Some(kind)
+}
+
+/// The static, NUL-terminated description of a status code.
+fn describe(status: zstdpool_status) -> &'static CStr {
+    /// `ErrorKind::describe` of every code, as C strings, made once.
+    static DESCRIPTIONS: OnceLock<Vec<CString>> = OnceLock::new();
+    if kind_of(status).is_none() {
+        return if status == ZSTDPOOL_OK {
+            c"ok"
+        } else {
+            c"unknown status"
+        };
+    }
+    let all = DESCRIPTIONS.get_or_init(|| {
+        (1..)
+            .map_while(kind_of)
+            .map(|kind| strings::lossy_cstring(kind.describe()))
+            .collect()
+    });
+    &all[(status - 1) as usize]
+}
+
+thread_local! {
+    /// The message of the last failed call on this thread.
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Records `error` as this thread's last error, prefixed with the failing function's name,
+/// and returns its status code.
+pub(crate) fn fail(function: &str, error: &Error) -> zstdpool_status {
+    let message = strings::lossy_cstring(format!("{function}: {}", error.message));
+    // `try_with`: during thread teardown the slot may be gone; the code still goes back.
+    let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = message);
+    code(error.kind)
+}
+
+/// The status of a call's result, recording the error as this thread's last error.
+pub(crate) fn status(function: &str, result: Result<(), Error>) -> zstdpool_status {
+    match result {
+        Ok(()) => ZSTDPOOL_OK,
+        Err(error) => fail(function, &error),
+    }
+}
+
+/// A static description of a status code, e.g. "reading the input failed" for
+/// ZSTDPOOL_ERR_READ, "ok" for ZSTDPOOL_OK, and "unknown status" for any other value.
+///
+/// Ownership: the string is static; never free it. Thread-safety: may be called from any
+/// thread at any time. Never fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_status_str(status: zstdpool_status) -> *const c_char {
+    panic::catch_or(c"unknown status".as_ptr(), || describe(status).as_ptr())
+}
+
+/// The message of the last zstdpool call that failed on the calling thread, naming the
+/// function and what was wrong (e.g. "zstdpool_config_set: invalid level: 99 is outside the
+/// allowed range -131072..=22"); "" when no call has failed on this thread yet.
+///
+/// Ownership: the string belongs to the library; never free it. It stays valid until the
+/// next zstdpool call on the same thread (copy it to keep it). Successful calls do not clear
+/// it: check the status code first, then read the message.
+///
+/// Thread-safety: each thread has its own message; errors of a pool's callbacks' own
+/// zstdpool calls are recorded on the worker thread that made them. See also
+/// zstdpool_pool_last_error() for the last error of one pool, whichever thread caused it.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_last_error() -> *const c_char {
+    panic::catch_or(c"".as_ptr(), || {
+        LAST_ERROR
+            .try_with(|slot| slot.borrow().as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_code_and_back() {
+        for status in 1..=19 {
+            let kind = kind_of(status).unwrap();
+            assert_eq!(code(kind), status);
+            assert_eq!(describe(status).to_str().unwrap(), kind.describe());
+        }
+        assert!(kind_of(0).is_none());
+        assert!(kind_of(20).is_none());
+        assert!(kind_of(-1).is_none());
+        assert_eq!(describe(i32::MIN).to_str().unwrap(), "unknown status");
+    }
+}

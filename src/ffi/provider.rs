@@ -1,0 +1,229 @@
+//! Dictionary providers: where pools find and store their dictionaries. A provider handle
+//! is one reference to a shared, reference-counted store.
+
+use std::ffi::{OsStr, c_char, c_void};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::{self, Out};
+use super::callback::CallbackProvider;
+use super::error::{self, zstdpool_status};
+use super::panic;
+use crate::error::{Error, ErrorKind};
+use crate::provider::{DictProvider, DirectoryProvider, MemoryProvider};
+
+/// A dictionary provider (opaque): a store of zstd dictionaries by name, which pools ask
+/// for a category's dictionary and where they store the dictionaries they train.
+///
+/// Providers are reference-counted: a pool created with a provider keeps its own reference,
+/// so the caller may free its handle at any time, even while pools use the provider; the
+/// store goes away with the last reference. Several pools may share one provider.
+///
+/// Thread-safety: a provider is used by the pools' worker threads concurrently; a handle
+/// may be passed to pool creation from several threads at once, but must not be freed while
+/// another thread uses it.
+pub struct zstdpool_provider {
+    inner: Arc<dyn DictProvider>,
+}
+
+impl zstdpool_provider {
+    /// A new reference to the provider, for a pool.
+    pub(crate) fn share(&self) -> Arc<dyn DictProvider> {
+        Arc::clone(&self.inner)
+    }
+}
+
+/// Where a get callback puts the dictionary it found (opaque; filled with
+/// zstdpool_dict_buffer_set()). It exists only during the get callback.
+pub struct zstdpool_dict_buffer {
+    bytes: Option<Vec<u8>>,
+}
+
+impl zstdpool_dict_buffer {
+    /// A buffer holding no dictionary.
+    pub(crate) fn empty() -> zstdpool_dict_buffer {
+        zstdpool_dict_buffer { bytes: None }
+    }
+
+    /// The dictionary handed over, if any.
+    pub(crate) fn take(&mut self) -> Option<Vec<u8>> {
+        self.bytes.take()
+    }
+}
+
+/// A provider's get callback: looks the dictionary `name` up in the caller's store.
+///
+/// To hand a dictionary over, call zstdpool_dict_buffer_set(out, bytes, len) (it copies the
+/// bytes) and return 0. Returning 0 without calling it means "no dictionary stored under
+/// this name" (the pool then trains one, or works without one). A nonzero return is an
+/// error: every entry of that category is rejected with ZSTDPOOL_ERR_PROVIDER and a message
+/// quoting the code.
+///
+/// Called on one of the pools' worker threads, at most once per name per pool (when the
+/// pool first meets the category). Calls for different names, or from different pools
+/// sharing the provider, may run concurrently on different threads. name and out are valid
+/// only during the call; name is never NULL. It may call zstdpool functions, except
+/// zstdpool_pool_wait(), zstdpool_pool_join() and zstdpool_pool_free() on a pool whose
+/// worker runs it (refused with ZSTDPOOL_ERR_WOULD_DEADLOCK).
+pub type zstdpool_dict_get_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        name: *const c_char,
+        out: *mut zstdpool_dict_buffer,
+    ) -> i32,
+>;
+
+/// A provider's put callback: stores the dictionary `name`, len bytes at dict, replacing
+/// any previous one, and returns 0; a nonzero return is an error: the trained dictionary is
+/// not used (frames made with it could not be decompressed later) and every entry of that
+/// category is rejected with ZSTDPOOL_ERR_PROVIDER and a message quoting the code.
+///
+/// Called on one of the pools' worker threads, once per dictionary a pool trains. Calls for
+/// different names, or from different pools sharing the provider, may run concurrently.
+/// name and dict are valid only during the call (copy the bytes); neither is NULL. The same
+/// rules as for zstdpool_dict_get_fn apply to calling zstdpool functions from it.
+pub type zstdpool_dict_put_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        name: *const c_char,
+        dict: *const u8,
+        len: usize,
+    ) -> i32,
+>;
+
+/// Hands a dictionary to the pool from inside a zstdpool_dict_get_fn callback: copies len
+/// bytes from data into out (a second call replaces the first). Only valid on the out
+/// pointer the callback received, during that call.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if out or data is NULL (out is then unchanged).
+/// Thread-safety: on the callback's own thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_dict_buffer_set(
+    out: *mut zstdpool_dict_buffer,
+    data: *const u8,
+    len: usize,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or the buffer its get callback received, during it.
+        let out = unsafe { args::borrow_mut(out, "out") }?;
+        // SAFETY: the caller passes NULL or `len` readable bytes.
+        let data = unsafe { args::bytes(data, len, "data") }?;
+        out.bytes = Some(data.to_vec());
+        Ok(())
+    });
+    error::status("zstdpool_dict_buffer_set", result)
+}
+
+/// Hands a new provider handle to the caller through `out`.
+fn give(out: Out<*mut zstdpool_provider>, inner: Arc<dyn DictProvider>) {
+    out.write(Box::into_raw(Box::new(zstdpool_provider { inner })));
+}
+
+/// Creates a provider that stores dictionaries as files in the directory path (created,
+/// with its parents, if missing): one standard zstd dictionary per name, usable with
+/// `zstd -D`, named after the dictionary name with bytes other than letters, digits, '-',
+/// '_' and '.' written as %XX, plus ".zdict". Files are written atomically.
+///
+/// On success writes the new handle to *out; the caller owns it and frees it with
+/// zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if path or out is NULL;
+/// ZSTDPOOL_ERR_PROVIDER if the directory cannot be created (*out is then not written).
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_dir_new(
+    path: *const c_char,
+    out: *mut *mut zstdpool_provider,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        if path.is_null() {
+            return Err(args::null("path"));
+        }
+        // SAFETY: non-NULL, and the caller passes a NUL-terminated string.
+        let bytes = unsafe { std::ffi::CStr::from_ptr(path) }.to_bytes();
+        // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
+        let out = unsafe { Out::new(out, "out") }?;
+        let dir = Path::new(OsStr::from_bytes(bytes));
+        let provider = DirectoryProvider::new(dir).map_err(|e| {
+            Error::new(
+                ErrorKind::Provider,
+                format!(
+                    "cannot create the dictionary directory {}: {e}",
+                    dir.display()
+                ),
+            )
+        })?;
+        give(out, Arc::new(provider));
+        Ok(())
+    });
+    error::status("zstdpool_provider_dir_new", result)
+}
+
+/// Creates a provider that keeps dictionaries in memory, for as long as the provider lives
+/// (e.g. to compress and then decompress within one process, or in tests).
+///
+/// On success writes the new handle to *out; the caller owns it and frees it with
+/// zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if out is NULL.
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_memory_new(
+    out: *mut *mut zstdpool_provider,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
+        let out = unsafe { Out::new(out, "out") }?;
+        give(out, Arc::new(MemoryProvider::new()));
+        Ok(())
+    });
+    error::status("zstdpool_provider_memory_new", result)
+}
+
+/// Creates a provider backed by the caller's store: get looks a dictionary up, put stores
+/// one (see zstdpool_dict_get_fn and zstdpool_dict_put_fn), both receiving user_data first.
+///
+/// get and put must be thread-safe: they are called from the pools' worker threads,
+/// concurrently for different names and for different pools. free_user_data (may be NULL)
+/// is called exactly once, with user_data, when the last reference to the provider goes
+/// away: from zstdpool_provider_free() or zstdpool_pool_free(), whichever releases the last
+/// reference, on the thread that calls it; after it no callback is called again. user_data
+/// is never dereferenced by the library and may be NULL.
+///
+/// On success writes the new handle to *out; the caller owns it and frees it with
+/// zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if get, put or out is
+/// NULL; free_user_data is then NOT called (the caller keeps user_data). Thread-safety: any
+/// thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_callbacks_new(
+    get: zstdpool_dict_get_fn,
+    put: zstdpool_dict_put_fn,
+    free_user_data: Option<unsafe extern "C" fn(user_data: *mut c_void)>,
+    user_data: *mut c_void,
+    out: *mut *mut zstdpool_provider,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        let get = get.ok_or_else(|| args::null("get"))?;
+        let put = put.ok_or_else(|| args::null("put"))?;
+        // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
+        let out = unsafe { Out::new(out, "out") }?;
+        give(
+            out,
+            Arc::new(CallbackProvider::new(get, put, free_user_data, user_data)),
+        );
+        Ok(())
+    });
+    error::status("zstdpool_provider_callbacks_new", result)
+}
+
+/// Releases the caller's reference to a provider. NULL is a no-op. Pools created with it
+/// keep their own references, so it may be called while they run; the store (and, for a
+/// callback provider, its user data through free_user_data) goes away with the last
+/// reference. The handle must not be used afterwards, nor by another thread meanwhile.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_free(provider: *mut zstdpool_provider) {
+    panic::catch_or((), || {
+        if !provider.is_null() {
+            // SAFETY: a non-NULL handle comes from a zstdpool_provider_*_new() function and is
+            // freed once.
+            drop(unsafe { Box::from_raw(provider) });
+        }
+    });
+}

@@ -1,0 +1,105 @@
+//! Rejected entries: which entries the pool could not process, and why. The strings handed
+//! out stay valid until the pool is freed (an append-only cache in the pool handle).
+
+use std::ffi::{CString, c_char};
+use std::sync::Mutex;
+
+use super::args::Out;
+use super::error::{self, zstdpool_status};
+use super::pool::{self, PoolRef, zstdpool_pool};
+use super::strings::lossy_cstring;
+use crate::error::{Error, ErrorKind};
+
+/// One rejection as C strings.
+struct CachedRejection {
+    name: CString,
+    status: zstdpool_status,
+    message: CString,
+}
+
+/// The pool's rejections converted so far. The core keeps rejections in the order they
+/// ended and never removes one, so the cache only ever grows at the end; its strings never
+/// move (each `CString` owns its buffer).
+#[derive(Default)]
+pub(crate) struct RejectionCache {
+    converted: Mutex<Vec<CachedRejection>>,
+}
+
+/// Writes the number of entries rejected so far to *out (indexes 0 to *out - 1 are valid
+/// for zstdpool_pool_rejected()). It only grows while the pool runs.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_rejected_count(
+    pool: *const zstdpool_pool,
+    out: *mut usize,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    pool::call("zstdpool_pool_rejected_count", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
+        let out = unsafe { Out::new(out, "out") }?;
+        let count = handle.pool().stats().totals.rejected;
+        out.write(usize::try_from(count).unwrap_or(usize::MAX));
+        Ok(())
+    })
+}
+
+/// Reports rejection number index (0-based, in the order the entries ended): the entry's
+/// name to *name, its error code to *status and what went wrong to *message (the same as
+/// its done callback received).
+///
+/// Ownership: *name and *message belong to the pool and stay valid until the pool is
+/// freed; never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if any pointer is NULL or
+/// index >= the count of zstdpool_pool_rejected_count() (nothing is then written).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_rejected(
+    pool: *const zstdpool_pool,
+    index: usize,
+    name: *mut *const c_char,
+    status: *mut zstdpool_status,
+    message: *mut *const c_char,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    pool::call("zstdpool_pool_rejected", pool, |handle| {
+        // SAFETY: the caller passes NULL or pointers valid for writing a string pointer,
+        // a status and a string pointer.
+        let (name, status, message) = unsafe {
+            (
+                Out::new(name, "name")?,
+                Out::new(status, "status")?,
+                Out::new(message, "message")?,
+            )
+        };
+        let mut converted = handle
+            .rejections
+            .converted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if index >= converted.len() {
+            let all = handle.pool().rejected();
+            let start = converted.len();
+            converted.extend(all.iter().skip(start).map(|r| CachedRejection {
+                name: lossy_cstring(r.name.as_str()),
+                status: error::code(r.error.kind),
+                message: lossy_cstring(r.error.message.as_str()),
+            }));
+        }
+        let Some(rejection) = converted.get(index) else {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "index {index} is out of range: {} entries were rejected",
+                    converted.len()
+                ),
+            ));
+        };
+        name.write(rejection.name.as_ptr());
+        status.write(rejection.status);
+        message.write(rejection.message.as_ptr());
+        Ok(())
+    })
+}

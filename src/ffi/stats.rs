@@ -1,0 +1,231 @@
+//! Statistics: entry and byte counts for the whole pool and per category, with where each
+//! category's dictionary stands. Cheap enough to poll for a progress display.
+
+use std::ffi::c_char;
+
+use super::args::Out;
+use super::error::zstdpool_status;
+use super::pool::{self, PoolRef, zstdpool_pool};
+use crate::error::{Error, ErrorKind};
+use crate::stats::{CategoryStats, Counts, DictStatus};
+use crate::trainer::TrainingOutcome;
+
+/// Entry and byte counts (a snapshot).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct zstdpool_counts {
+    /// Entries accepted by zstdpool_pool_add().
+    pub added: u64,
+    /// Entries finished successfully.
+    pub done: u64,
+    /// Entries rejected (see zstdpool_pool_rejected()).
+    pub rejected: u64,
+    /// Uncompressed bytes of the finished entries (read when compressing, written when
+    /// decompressing).
+    pub raw_bytes: u64,
+    /// Compressed bytes of the finished entries.
+    pub compressed_bytes: u64,
+    /// raw_bytes / compressed_bytes (0 while nothing is compressed).
+    pub ratio: f64,
+}
+
+impl From<&Counts> for zstdpool_counts {
+    fn from(c: &Counts) -> zstdpool_counts {
+        zstdpool_counts {
+            added: c.added,
+            done: c.done,
+            rejected: c.rejected,
+            raw_bytes: c.raw_bytes,
+            compressed_bytes: c.compressed_bytes,
+            ratio: c.ratio(),
+        }
+    }
+}
+
+/// Entries without a dictionary name (the category named ""): never use a dictionary.
+pub const ZSTDPOOL_DICT_NO_CATEGORY: i32 = 0;
+/// The dictionary is being looked up in the provider.
+pub const ZSTDPOOL_DICT_LOADING: i32 = 1;
+/// The provider has none: entries wait for enough samples to train one.
+pub const ZSTDPOOL_DICT_COLLECTING: i32 = 2;
+/// A dictionary is being trained.
+pub const ZSTDPOOL_DICT_TRAINING: i32 = 3;
+/// The provider had the dictionary: it is in use.
+pub const ZSTDPOOL_DICT_LOADED: i32 = 4;
+/// The provider has none and training is off (or the pool decompresses): entries are
+/// processed without one.
+pub const ZSTDPOOL_DICT_ABSENT: i32 = 5;
+/// A dictionary was trained, stored through the provider, and is in use.
+pub const ZSTDPOOL_DICT_TRAINED: i32 = 6;
+/// Too few or too small samples to train: entries are compressed without a dictionary.
+pub const ZSTDPOOL_DICT_TOO_FEW_SAMPLES: i32 = 7;
+/// The trained dictionary did not compress held-back samples better than none: entries
+/// are compressed without one.
+pub const ZSTDPOOL_DICT_DID_NOT_HELP: i32 = 8;
+/// Training failed: entries are compressed without a dictionary.
+pub const ZSTDPOOL_DICT_TRAIN_FAILED: i32 = 9;
+/// The provider failed, or gave or stored no usable dictionary: the category's entries are
+/// rejected (status_message says why).
+pub const ZSTDPOOL_DICT_FAILED: i32 = 10;
+
+/// One category (dictionary name) of a pool (a snapshot).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct zstdpool_category {
+    /// The dictionary name ("" for entries added without one). Valid until the pool is
+    /// freed.
+    pub name: *const c_char,
+    /// The category's entry and byte counts.
+    pub counts: zstdpool_counts,
+    /// Where its dictionary stands: one of the ZSTDPOOL_DICT_* constants.
+    pub status: i32,
+    /// The status in words, with details (sizes, ratios, the failure's cause); never NULL.
+    /// Valid until the pool is freed.
+    pub status_message: *const c_char,
+    /// The id of the dictionary in use (0: none).
+    pub dict_id: u32,
+    /// The size of the dictionary in use, in bytes (0: none).
+    pub dict_size: u64,
+    /// Time spent training, in seconds.
+    pub train_seconds: f64,
+    /// Samples trained on.
+    pub samples: u64,
+    /// Bytes of those samples.
+    pub sample_bytes: u64,
+}
+
+/// A category's status code and description.
+fn describe(status: &DictStatus) -> (i32, String) {
+    match status {
+        DictStatus::NoCategory => (
+            ZSTDPOOL_DICT_NO_CATEGORY,
+            "entries without a dictionary name".to_owned(),
+        ),
+        DictStatus::Loading => (
+            ZSTDPOOL_DICT_LOADING,
+            "looking the dictionary up in the provider".to_owned(),
+        ),
+        DictStatus::Collecting => (
+            ZSTDPOOL_DICT_COLLECTING,
+            "waiting for enough samples to train".to_owned(),
+        ),
+        DictStatus::Training => (ZSTDPOOL_DICT_TRAINING, "training".to_owned()),
+        DictStatus::Loaded => (ZSTDPOOL_DICT_LOADED, "loaded from the provider".to_owned()),
+        DictStatus::Absent => (
+            ZSTDPOOL_DICT_ABSENT,
+            "no dictionary: entries are processed without one".to_owned(),
+        ),
+        DictStatus::Trained(TrainingOutcome::Trained { id, size }) => (
+            ZSTDPOOL_DICT_TRAINED,
+            format!("trained a dictionary of {size} bytes (id {id})"),
+        ),
+        DictStatus::Trained(TrainingOutcome::TooFewSamples { samples, bytes }) => (
+            ZSTDPOOL_DICT_TOO_FEW_SAMPLES,
+            format!("too few samples to train ({samples} samples, {bytes} bytes): no dictionary"),
+        ),
+        DictStatus::Trained(TrainingOutcome::DidNotHelp {
+            ratio_with,
+            ratio_without,
+        }) => (
+            ZSTDPOOL_DICT_DID_NOT_HELP,
+            format!(
+                "the dictionary did not help (ratio {ratio_with:.3} with it, {ratio_without:.3} without): no dictionary"
+            ),
+        ),
+        DictStatus::Trained(TrainingOutcome::Failed { reason }) => (
+            ZSTDPOOL_DICT_TRAIN_FAILED,
+            format!("training failed: {reason}: no dictionary"),
+        ),
+        DictStatus::Failed(message) => (ZSTDPOOL_DICT_FAILED, message.clone()),
+    }
+}
+
+/// The C form of a category's statistics, its strings interned in the pool.
+fn convert(handle: &zstdpool_pool, stats: &CategoryStats) -> zstdpool_category {
+    let (status, message) = describe(&stats.status);
+    zstdpool_category {
+        name: handle.strings.intern(&stats.name),
+        counts: (&stats.counts).into(),
+        status,
+        status_message: handle.strings.intern(&message),
+        dict_id: stats.dict_id,
+        dict_size: stats.dict_size as u64,
+        train_seconds: stats.train_seconds,
+        samples: stats.samples as u64,
+        sample_bytes: stats.sample_bytes,
+    }
+}
+
+/// Writes the pool's totals over all entries to *out.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_totals(
+    pool: *const zstdpool_pool,
+    out: *mut zstdpool_counts,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    pool::call("zstdpool_pool_totals", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a zstdpool_counts.
+        let out = unsafe { Out::new(out, "out") }?;
+        out.write((&handle.pool().stats().totals).into());
+        Ok(())
+    })
+}
+
+/// Writes the number of categories the pool has met so far to *out (indexes 0 to *out - 1
+/// are valid for zstdpool_pool_category()). It only grows.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_category_count(
+    pool: *const zstdpool_pool,
+    out: *mut usize,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    pool::call("zstdpool_pool_category_count", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
+        let out = unsafe { Out::new(out, "out") }?;
+        out.write(handle.pool().stats().categories.len());
+        Ok(())
+    })
+}
+
+/// Writes the statistics of category number index to *out. Categories are sorted by name,
+/// so while entries of new categories are being added an index may move to another
+/// category: read them once the pool is idle (e.g. after zstdpool_pool_wait()) for a
+/// consistent list, or identify a category by its name.
+///
+/// Ownership: the strings in *out belong to the pool and stay valid until the pool is
+/// freed; never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if pool or out is NULL or
+/// index >= the count of zstdpool_pool_category_count() (*out is then not written).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_category(
+    pool: *const zstdpool_pool,
+    index: usize,
+    out: *mut zstdpool_category,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    pool::call("zstdpool_pool_category", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a zstdpool_category.
+        let out = unsafe { Out::new(out, "out") }?;
+        let stats = handle.pool().stats();
+        let Some(category) = stats.categories.get(index) else {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "index {index} is out of range: the pool has {} categories",
+                    stats.categories.len()
+                ),
+            ));
+        };
+        out.write(convert(handle, category));
+        Ok(())
+    })
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Builds the C shared library and the C tests, checks the library's exports and SONAME, and
+# runs the tests:
+#
+#   tests/c/run.sh              plain, then AddressSanitizer + UBSan, then valgrind
+#   tests/c/run.sh --plain      only the plain run (any of --plain/--asan/--valgrind may be
+#   tests/c/run.sh --asan       combined; they run in that order)
+#   tests/c/run.sh --valgrind
+#
+# Environment: CC (default cc), CXX (default c++), SANITIZER_CC / SANITIZER_CXX (default
+# clang / clang++), PROFILE (release, the default, or debug). Ends with the line
+# "N passed, M failed" summed over every run, and exits non-zero on any failure.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+modes=()
+for arg in "$@"; do
+    case "$arg" in
+        --plain) modes+=(plain) ;;
+        --asan) modes+=(asan) ;;
+        --valgrind) modes+=(valgrind) ;;
+        -h | --help)
+            sed -n '2,12p' "$0"
+            exit 0
+            ;;
+        *)
+            echo "run.sh: unknown option $arg (use --plain, --asan, --valgrind)" >&2
+            exit 2
+            ;;
+    esac
+done
+[ ${#modes[@]} -gt 0 ] || modes=(plain asan valgrind)
+
+profile="${PROFILE:-release}"
+cc="${CC:-cc}"
+cxx="${CXX:-c++}"
+san_cc="${SANITIZER_CC:-clang}"
+san_cxx="${SANITIZER_CXX:-clang++}"
+
+# --- The library ----------------------------------------------------------------------
+if [ "$profile" = release ]; then
+    cargo build --release --lib
+else
+    cargo build --lib
+fi
+so="$root/target/$profile/libzstdpool.so"
+
+major="$(sed -n 's/^#define ZSTDPOOL_VERSION_MAJOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
+minor="$(sed -n 's/^#define ZSTDPOOL_VERSION_MINOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
+if [ "$major" = 0 ]; then soname="libzstdpool.so.0.$minor"; else soname="libzstdpool.so.$major"; fi
+
+failures=0
+fail() {
+    echo "FAILED: $*" >&2
+    failures=$((failures + 1))
+}
+
+# SONAME, and nothing exported but the zstdpool_* functions.
+if ! readelf -d "$so" | grep -q "Library soname: \[$soname\]"; then
+    fail "SONAME of $so is not $soname: $(readelf -d "$so" | grep SONAME || echo none)"
+fi
+leaked="$(nm -D --defined-only "$so" | awk '{print $NF}' | grep -v '^zstdpool_' || true)"
+if [ -n "$leaked" ]; then
+    fail "$so exports symbols other than zstdpool_*: $(echo "$leaked" | head -5 | tr '\n' ' ')"
+fi
+exports="$(nm -D --defined-only "$so" | grep -c ' zstdpool_' || true)"
+echo "library: $so (SONAME $soname, $exports zstdpool_* functions exported)"
+
+# The tests link with -lzstdpool and find the library by its SONAME through an rpath.
+out="$root/target/c-tests"
+lib="$out/lib"
+mkdir -p "$lib"
+ln -sf "$so" "$lib/libzstdpool.so"
+ln -sf "$so" "$lib/$soname"
+
+warnings=(-Wall -Wextra -Wpedantic -Werror)
+includes=(-I"$root/include" -I"$root/tests/c")
+link=(-L"$lib" -lzstdpool -pthread -Wl,-rpath,"$lib")
+
+build() { # build MODE C-COMPILER C++-COMPILER EXTRA-FLAGS...
+    local mode="$1" c="$2" cpp="$3"
+    shift 3
+    local dir="$out/$mode"
+    mkdir -p "$dir"
+    "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/api_test.c -o "$dir/api_test" "${link[@]}"
+    "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_twice.c -o "$dir/header_twice" "${link[@]}"
+    "$cpp" -std=c++11 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_cpp.cpp -o "$dir/header_cpp" "${link[@]}"
+}
+
+passed_total=0
+failed_total=0
+
+run_one() { # run_one MODE BINARY [WRAPPER...]
+    local mode="$1" binary="$2"
+    shift 2
+    mkdir -p "$out/$mode"
+    local log="$out/$mode/$(basename "$binary").log"
+    local status=0
+    "$@" "$binary" >"$log" 2>&1 || status=$?
+    local summary
+    summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)"
+    echo "[$mode] $(basename "$binary"): ${summary:-no summary} (exit $status)"
+    if [ -n "$summary" ]; then
+        passed_total=$((passed_total + $(echo "$summary" | cut -d' ' -f1)))
+        failed_total=$((failed_total + $(echo "$summary" | cut -d' ' -f3)))
+    fi
+    if [ "$status" -ne 0 ] || [ -z "$summary" ]; then
+        fail "[$mode] $(basename "$binary") (log: $log)"
+        tail -40 "$log" >&2
+    fi
+}
+
+for mode in "${modes[@]}"; do
+    case "$mode" in
+        plain)
+            build plain "$cc" "$cxx" -O1
+            for t in api_test header_twice header_cpp; do run_one plain "$out/plain/$t"; done
+            ;;
+        asan)
+            build asan "$san_cc" "$san_cxx" -O1 -fsanitize=address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+            for t in api_test header_twice header_cpp; do
+                run_one asan "$out/asan/$t" env \
+                    ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" \
+                    LSAN_OPTIONS="suppressions=$root/tests/c/lsan.supp:print_suppressions=0" \
+                    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+            done
+            ;;
+        valgrind)
+            # valgrind runs the plain build.
+            [ -x "$out/plain/api_test" ] || build plain "$cc" "$cxx" -O1
+            for t in api_test header_twice header_cpp; do
+                run_one valgrind "$out/plain/$t" valgrind --quiet --error-exitcode=1 \
+                    --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                    --show-leak-kinds=definite,indirect
+            done
+            ;;
+    esac
+done
+
+if [ "$failures" -ne 0 ] && [ "$failed_total" -eq 0 ]; then
+    failed_total="$failures"
+fi
+echo "$passed_total passed, $failed_total failed"
+[ "$failures" -eq 0 ]
