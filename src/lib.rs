@@ -1,17 +1,23 @@
-//! zstdpool: parallel zstd compression of many small entries, with one dictionary per
-//! category trained automatically.
+#![doc = include_str!("../README.md")]
 
-pub mod jobtree;
-pub mod libzstd;
+// The engine: safe Rust, no raw pointers.
 pub mod config;
-pub mod trainer;
 pub mod entry;
 pub mod error;
-pub mod provider;
-pub mod processors;
-pub mod stats;
 pub mod pool;
+mod processors;
+pub mod provider;
+pub mod stats;
+pub mod trainer;
+
+// libzstd, wrapped: the one module (besides `ffi`) with `unsafe` code.
+pub mod libzstd;
+
+// The C ABI (`include/zstdpool.h` is generated from it).
 pub mod ffi;
+
+// Deterministic DIRAC-like job trees: the tests', benchmarks' and demo's data.
+pub mod jobtree;
 
 pub use config::{Config, ConfigError, TrainingConfig};
 pub use entry::{Entry, EntryDone, EntryResult, Rejection};
