@@ -53,6 +53,8 @@ pub struct Entry {
     pub(crate) prefix: Vec<u8>,
     /// Order of arrival in the pool (decides which entries a `flush` covers).
     pub(crate) seq: u64,
+    /// The counts of the entry's category in the pool that took it.
+    pub(crate) counts: Option<std::sync::Arc<crate::pool::AtomicCounts>>,
 }
 
 impl Entry {
@@ -72,6 +74,7 @@ impl Entry {
             completion: None,
             prefix: Vec::new(),
             seq: 0,
+            counts: None,
         }
     }
 

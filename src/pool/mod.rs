@@ -2,6 +2,7 @@
 //! dictionaries, training the missing ones on the fly (the original tool's `CompressorPool`
 //! and `DecompressorPool`, with its lifecycle: start, add, flush, wait, stop, join).
 
+mod counters;
 mod dictionary;
 mod shared;
 mod task;
@@ -10,13 +11,14 @@ mod worker;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::config::Config;
 use crate::entry::{Entry, Rejection};
 use crate::error::{Error, ErrorKind};
 use crate::provider::DictProvider;
-use crate::stats::Stats;
+use crate::stats::{CategoryStats, Stats};
+pub(crate) use counters::AtomicCounts;
 use shared::Shared;
 
 /// Which way a pool works.
@@ -124,13 +126,21 @@ impl Pool {
         let mut st = shared.lock();
         self.start_locked(&mut st)?;
         // A worker (a callback adding entries) must not block on itself.
-        if !worker::is_worker_of(shared.id) {
-            while st.in_flight >= shared.config.queue_capacity && st.lifecycle == State::Running {
-                if st.held * 2 >= shared.config.queue_capacity {
-                    shared.train_largest(&mut st);
-                }
-                st = shared.sleep(st, None);
-            }
+        let capacity = shared.config.queue_capacity;
+        if shared.flow.in_flight() >= capacity && !worker::is_worker_of(shared.id) {
+            st = shared
+                .sleep_until(st, None, |st| {
+                    if st.lifecycle != State::Running {
+                        return true;
+                    }
+                    // Full of entries that wait for samples: train some now rather than wait
+                    // for entries that cannot come.
+                    if shared.flow.held() * 2 >= capacity {
+                        shared.train_largest(st);
+                    }
+                    shared.flow.in_flight() < capacity
+                })
+                .0;
             if st.lifecycle != State::Running {
                 return Err(stopped());
             }
@@ -150,10 +160,8 @@ impl Pool {
     /// (call `flush` first to include them). Refused from inside the pool's own callbacks.
     pub fn wait(&self) -> Result<(), Error> {
         self.refuse_on_worker("wait")?;
-        let mut st = self.shared.lock();
-        while st.in_flight > st.held {
-            st = self.shared.sleep(st, None);
-        }
+        let flow = &self.shared.flow;
+        drop(self.shared.sleep_until(self.shared.lock(), None, |_| flow.idle()));
         Ok(())
     }
 
@@ -179,20 +187,14 @@ impl Pool {
     /// Returns whether it is stopped. Refused from inside the pool's own callbacks.
     pub fn join(&self, timeout: Option<Duration>) -> Result<bool, Error> {
         self.refuse_on_worker("join")?;
-        let deadline = timeout.map(|t| Instant::now() + t);
-        let mut st = self.shared.lock();
-        while st.lifecycle != State::Stopped {
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if left.is_some_and(|l| l.is_zero()) {
-                return Ok(false);
-            }
-            st = self.shared.sleep(st, left);
-        }
+        let (st, stopped) = self.shared.sleep_until(self.shared.lock(), timeout, |st| st.lifecycle == State::Stopped);
         drop(st);
-        for handle in self.handles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
-            let _ = handle.join();
+        if stopped {
+            for handle in self.handles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+                let _ = handle.join();
+            }
         }
-        Ok(true)
+        Ok(stopped)
     }
 
     /// The lifecycle state.
@@ -203,14 +205,18 @@ impl Pool {
     /// A snapshot of the statistics (cheap: for progress displays).
     pub fn stats(&self) -> Stats {
         let st = self.shared.lock();
-        let mut categories: Vec<_> = st.categories.values().map(|c| c.stats.clone()).collect();
+        let mut categories: Vec<_> = st
+            .categories
+            .values()
+            .map(|c| CategoryStats { counts: c.counts.snapshot(), ..c.stats.clone() })
+            .collect();
         categories.sort_by(|a, b| a.name.cmp(&b.name));
-        Stats { totals: st.totals, categories }
+        Stats { totals: self.shared.totals.snapshot(), categories }
     }
 
     /// The rejected entries so far, in the order they ended.
     pub fn rejected(&self) -> Vec<Rejection> {
-        self.shared.lock().rejected.clone()
+        self.shared.rejected.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Zstd contexts created so far (see the processor rule in `Config::processors`).

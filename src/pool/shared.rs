@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::counters::{AtomicCounts, Flow};
 use super::dictionary::Prepared;
 use super::task::Task;
 use super::{Mode, State};
@@ -17,7 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::libzstd::{CCtx, DCtx};
 use crate::processors::{ProcessorRule, Processors};
 use crate::provider::DictProvider;
-use crate::stats::{CategoryStats, Counts, DictStatus};
+use crate::stats::{CategoryStats, DictStatus};
 
 /// Where a category's dictionary stands, with the entries waiting on it.
 pub(crate) enum DictState {
@@ -33,29 +35,29 @@ pub(crate) enum DictState {
     Failed(Error),
 }
 
-/// One category: its dictionary state and its statistics.
+/// One category: its dictionary state and its statistics (the counts live apart, updated
+/// by the workers without the lock; `stats.counts` is filled in when a snapshot is taken).
 pub(crate) struct Category {
     pub state: DictState,
     pub stats: CategoryStats,
+    pub counts: Arc<AtomicCounts>,
 }
 
-/// Everything behind the pool's one lock.
+impl Category {
+    fn new(name: &str, state: DictState, status: DictStatus) -> Category {
+        Category { state, stats: CategoryStats::new(name, status), counts: Arc::default() }
+    }
+}
+
+/// What changes rarely (per category, per lifecycle step), behind the pool's lock.
 pub(crate) struct PoolState {
     pub lifecycle: State,
-    /// Entries added and not yet finished.
-    pub in_flight: usize,
-    /// Of those, entries waiting in `Collecting` categories (not progressing by themselves).
-    pub held: usize,
     pub workers_alive: usize,
     pub exit_sent: bool,
     pub next_seq: u64,
     /// Entries with a sequence number below this must not wait for more samples.
     pub flushed_upto: u64,
     pub categories: HashMap<String, Category>,
-    pub totals: Counts,
-    pub rejected: Vec<Rejection>,
-    /// Threads blocked in `add`, `wait` or `join` (notifications are skipped without any).
-    pub sleepers: usize,
 }
 
 /// A zstd context for the pool's direction.
@@ -74,6 +76,12 @@ pub(crate) struct Shared {
     /// Signalled when a blocked `add` may go on (the pool fell to its low-water mark), when
     /// `wait` may return (nothing progressing), and on lifecycle changes.
     pub changed: Condvar,
+    /// The numbers `add`, `wait` and `join` wait on.
+    pub flow: Flow,
+    /// All entries' counts.
+    pub totals: AtomicCounts,
+    /// Rejected entries, in the order they ended.
+    pub rejected: Mutex<Vec<Rejection>>,
     /// Categories with a dictionary in use (for the processor rule).
     pub loaded_dicts: AtomicUsize,
     pub tasks: Sender<Task>,
@@ -96,18 +104,16 @@ impl Shared {
             provider,
             state: Mutex::new(PoolState {
                 lifecycle: State::Idle,
-                in_flight: 0,
-                held: 0,
                 workers_alive: 0,
                 exit_sent: false,
                 next_seq: 0,
                 flushed_upto: 0,
                 categories: HashMap::new(),
-                totals: Counts::default(),
-                rejected: Vec::new(),
-                sleepers: 0,
             }),
             changed: Condvar::new(),
+            flow: Flow::default(),
+            totals: AtomicCounts::default(),
+            rejected: Mutex::new(Vec::new()),
             loaded_dicts: AtomicUsize::new(0),
             tasks,
             task_rx,
@@ -131,35 +137,38 @@ impl Shared {
         let _ = channel.send(task);
     }
 
-    /// Takes a new entry: gives it its sequence number and moves it towards a worker.
+    /// Takes a new entry: gives it its sequence number and its category's counters, and
+    /// moves it towards a worker.
     pub fn admit(&self, st: &mut PoolState, mut entry: Entry) {
         entry.seq = st.next_seq;
         st.next_seq += 1;
-        st.in_flight += 1;
-        st.totals.added += 1;
+        self.flow.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.totals.add();
         let key = entry.dict_name.as_deref().unwrap_or("");
         if !st.categories.contains_key(key) {
-            let category = if entry.dict_name.is_none() {
-                Category { state: DictState::Ready(None), stats: CategoryStats::new("", DictStatus::NoCategory) }
-            } else {
-                self.send(Task::Load { category: key.to_owned() });
-                Category { state: DictState::Loading { waiting: Vec::new() }, stats: CategoryStats::new(key, DictStatus::Loading) }
+            let category = match &entry.dict_name {
+                None => Category::new("", DictState::Ready(None), DictStatus::NoCategory),
+                Some(name) => {
+                    self.send(Task::Load { category: name.clone() });
+                    Category::new(name, DictState::Loading { waiting: Vec::new() }, DictStatus::Loading)
+                }
             };
             st.categories.insert(key.to_owned(), category);
         }
-        let key = key.to_owned();
-        if let Some(category) = st.categories.get_mut(&key) {
-            category.stats.counts.added += 1;
-            let collecting = matches!(category.state, DictState::Collecting { .. });
-            self.route(st, &key, entry);
-            if collecting {
-                self.maybe_train(st, &key);
-            }
+        let Some(category) = st.categories.get_mut(key) else { return };
+        category.counts.add();
+        entry.counts = Some(Arc::clone(&category.counts));
+        let collecting = matches!(category.state, DictState::Collecting { .. });
+        let key = if collecting { entry.dict_name.clone() } else { None };
+        self.route(st, entry);
+        if let Some(key) = key {
+            self.maybe_train(st, &key);
         }
     }
 
     /// Moves an entry on according to its category's dictionary state.
-    pub fn route(&self, st: &mut PoolState, key: &str, entry: Entry) {
+    pub fn route(&self, st: &mut PoolState, entry: Entry) {
+        let key = entry.dict_name.as_deref().unwrap_or("");
         let Some(category) = st.categories.get_mut(key) else {
             // Categories are never removed; this only guards against a bug.
             let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
@@ -178,7 +187,7 @@ impl Shared {
                 *oldest = (*oldest).min(entry.seq);
                 *bytes += entry.size.unwrap_or(0);
                 entries.push(entry);
-                st.held += 1;
+                self.flow.held.fetch_add(1, Ordering::SeqCst);
             }
         }
     }
@@ -205,7 +214,7 @@ impl Shared {
             return;
         };
         category.stats.status = DictStatus::Training;
-        st.held -= entries.len();
+        self.flow.held.fetch_sub(entries.len(), Ordering::SeqCst);
         self.send(Task::Train { category: key.to_owned(), entries });
     }
 
@@ -249,23 +258,22 @@ impl Shared {
     /// Sets a category's new dictionary state and routes the entries that waited on it.
     pub fn settle(&self, key: &str, state: DictState, status: DictStatus, waiting: Vec<Entry>) {
         let mut st = self.lock();
-        let newly_loaded = matches!(&state, DictState::Ready(Some(_)));
-        if let Some(category) = st.categories.get_mut(key) {
-            let previous = std::mem::replace(&mut category.state, state);
-            category.stats.status = status;
-            let mut entries = waiting;
-            if let DictState::Loading { waiting } | DictState::Training { waiting } = previous {
-                entries.extend(waiting);
-            }
-            if newly_loaded {
-                self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
-            }
-            for entry in entries {
-                self.route(&mut st, key, entry);
-            }
-            self.maybe_train(&mut st, key);
+        if matches!(&state, DictState::Ready(Some(_))) {
+            self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
         }
-        self.wake_if(&st, st.in_flight <= st.held);
+        let Some(category) = st.categories.get_mut(key) else { return };
+        let previous = std::mem::replace(&mut category.state, state);
+        category.stats.status = status;
+        let mut entries = waiting;
+        if let DictState::Loading { waiting } | DictState::Training { waiting } = previous {
+            entries.extend(waiting);
+        }
+        for entry in entries {
+            self.route(&mut st, entry);
+        }
+        self.maybe_train(&mut st, key);
+        drop(st);
+        self.wake_if(self.flow.idle());
     }
 
     /// Records per-category details once its dictionary is known.
@@ -275,74 +283,80 @@ impl Shared {
         }
     }
 
-    /// Reports an entry's end: its completion callback first (outside the lock), then the
-    /// counts, so that `wait` returns only once every callback has run.
+    /// Reports an entry's end: its completion callback first, then the counts, so that
+    /// `wait` returns only once every callback has run. Takes no lock unless the entry was
+    /// rejected, was the last one after `stop`, or someone waits for this moment.
     pub fn finish(&self, mut entry: Entry, result: EntryResult) {
         if let Some(done) = entry.completion.take() {
             // A panicking completion callback must not take the worker down.
             let _ = catch_unwind(AssertUnwindSafe(|| done(&result)));
         }
-        let key = entry.dict_name.take();
+        let counts = entry.counts.take();
         // Release the input and output (closing files, freeing callback state) before the
         // entry counts as finished.
         drop(entry);
-        let mut st = self.lock();
-        let (raw, compressed) = match (&result, self.mode) {
-            (Ok(done), Mode::Compress) => (done.bytes_in, done.bytes_out),
-            (Ok(done), Mode::Decompress) => (done.bytes_out, done.bytes_in),
-            (Err(_), _) => (0, 0),
+        let (ok, raw, compressed) = match (&result, self.mode) {
+            (Ok(done), Mode::Compress) => (true, done.bytes_in, done.bytes_out),
+            (Ok(done), Mode::Decompress) => (true, done.bytes_out, done.bytes_in),
+            (Err(_), _) => (false, 0, 0),
         };
-        let ok = result.is_ok();
-        apply(&mut st.totals, ok, raw, compressed);
-        if let Some(category) = st.categories.get_mut(key.as_deref().unwrap_or("")) {
-            apply(&mut category.stats.counts, ok, raw, compressed);
+        self.totals.finish(ok, raw, compressed);
+        if let Some(counts) = counts {
+            counts.finish(ok, raw, compressed);
         }
         if let Err(rejection) = result {
-            st.rejected.push(rejection);
+            self.rejected.lock().unwrap_or_else(|e| e.into_inner()).push(rejection);
         }
-        st.in_flight -= 1;
-        self.exit_if_done(&mut st);
+        let left = self.flow.in_flight.fetch_sub(1, Ordering::SeqCst) - 1;
+        if left == 0 {
+            self.exit_if_done(&mut self.lock());
+        }
         let low_water = self.config.queue_capacity - self.config.queue_capacity / 4;
-        self.wake_if(&st, st.in_flight <= st.held || st.in_flight == low_water);
-    }
-
-    /// Wakes the threads blocked in `add`, `wait` or `join` when `condition` holds and
-    /// any are blocked (a notification costs a system call: most entries need none).
-    pub fn wake_if(&self, st: &PoolState, condition: bool) {
-        if condition && st.sleepers > 0 {
-            self.changed.notify_all();
-        }
-    }
-
-    /// Blocks on the condition variable, counted as a sleeper so that it gets woken.
-    pub fn sleep<'a>(&self, mut st: MutexGuard<'a, PoolState>, timeout: Option<std::time::Duration>) -> MutexGuard<'a, PoolState> {
-        st.sleepers += 1;
-        let mut st = match timeout {
-            None => self.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
-            Some(t) => self.changed.wait_timeout(st, t).unwrap_or_else(|e| e.into_inner()).0,
-        };
-        st.sleepers -= 1;
-        st
+        self.wake_if(left <= self.flow.held() || left == low_water);
     }
 
     /// After `stop`, once the last entry is finished, tells every worker to leave.
     pub fn exit_if_done(&self, st: &mut PoolState) {
-        if st.lifecycle == State::Stopping && st.in_flight == 0 && !st.exit_sent {
+        if st.lifecycle == State::Stopping && self.flow.in_flight() == 0 && !st.exit_sent {
             st.exit_sent = true;
             for _ in 0..st.workers_alive {
                 let _ = self.tasks.send(Task::Exit);
             }
         }
     }
-}
 
-/// Adds one finished entry to `counts`.
-fn apply(counts: &mut Counts, ok: bool, raw: u64, compressed: u64) {
-    if ok {
-        counts.done += 1;
-        counts.raw_bytes += raw;
-        counts.compressed_bytes += compressed;
-    } else {
-        counts.rejected += 1;
+    /// Wakes the threads blocked in `add`, `wait` or `join` when `condition` holds and any
+    /// are blocked (most entries need no notification: it would cost a system call).
+    pub fn wake_if(&self, condition: bool) {
+        if condition && self.flow.sleepers.load(Ordering::SeqCst) > 0 {
+            // Under the lock, so that a sleeper between its check and its wait cannot miss it.
+            let _st = self.lock();
+            self.changed.notify_all();
+        }
+    }
+
+    /// Blocks until `done` holds (checked under the lock), at most `timeout`; returns the
+    /// guard and whether `done` holds.
+    pub fn sleep_until<'a>(
+        &self,
+        mut st: MutexGuard<'a, PoolState>,
+        timeout: Option<Duration>,
+        mut done: impl FnMut(&mut PoolState) -> bool,
+    ) -> (MutexGuard<'a, PoolState>, bool) {
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        self.flow.sleepers.fetch_add(1, Ordering::SeqCst);
+        let finished = loop {
+            if done(&mut st) {
+                break true;
+            }
+            let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
+            st = match left {
+                None => self.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
+                Some(left) if left.is_zero() => break false,
+                Some(left) => self.changed.wait_timeout(st, left).unwrap_or_else(|e| e.into_inner()).0,
+            };
+        };
+        self.flow.sleepers.fetch_sub(1, Ordering::SeqCst);
+        (st, finished)
     }
 }
