@@ -229,7 +229,7 @@
 
 /**
  * 1: write a content checksum into every frame (checked on decompression); 0: don't.
- * Default 0.
+ * Default 1 (without it, a damaged frame can decode silently to wrong bytes).
  */
 #define ZSTDPOOL_OPT_CHECKSUM 2
 

@@ -9,7 +9,8 @@ use crate::libzstd::{self, FastCoverParams};
 pub struct Config {
     /// zstd compression level, from libzstd's negative fast levels to its maximum (22).
     pub level: i32,
-    /// Write a content checksum into every frame (checked on decompression).
+    /// Write a content checksum into every frame (checked on decompression). On by default:
+    /// without it, damaged frames can decode silently to wrong bytes.
     pub checksum: bool,
     /// Worker threads (1..=1024).
     pub workers: usize,
@@ -78,7 +79,7 @@ impl Default for Config {
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         Config {
             level: 3,
-            checksum: false,
+            checksum: true,
             workers,
             processors: 0,
             queue_capacity: 4096,
@@ -124,7 +125,12 @@ fn check_range<T: PartialOrd + fmt::Display>(
 impl Config {
     /// Checks every field; the error names the first bad field and its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_range("level", self.level, libzstd::min_level(), libzstd::max_level())?;
+        check_range(
+            "level",
+            self.level,
+            libzstd::min_level(),
+            libzstd::max_level(),
+        )?;
         check_range("workers", self.workers, 1, 1024)?;
         let workers = self.workers as i64;
         let processors = i64::from(self.processors);
@@ -134,7 +140,12 @@ impl Config {
             check_range("processors", processors, -workers, -1)?;
         }
         check_range("queue_capacity", self.queue_capacity, 1, 1 << 24)?;
-        check_range("max_decompressed_size", self.max_decompressed_size, 1, u64::MAX)?;
+        check_range(
+            "max_decompressed_size",
+            self.max_decompressed_size,
+            1,
+            u64::MAX,
+        )?;
         self.training.validate()
     }
 }
@@ -148,8 +159,18 @@ impl TrainingConfig {
         check_range("training.max_dict_size", self.max_dict_size, 256, 16 << 20)?;
         check_range("training.min_samples", self.min_samples, 1, 1 << 20)?;
         check_range("training.min_bytes", self.min_bytes, 0, 1 << 40)?;
-        check_range("training.max_samples", self.max_samples, self.min_samples.max(2), 1 << 20)?;
-        check_range("training.max_sample_size", self.max_sample_size, 64, 16 << 20)?;
+        check_range(
+            "training.max_samples",
+            self.max_samples,
+            self.min_samples.max(2),
+            1 << 20,
+        )?;
+        check_range(
+            "training.max_sample_size",
+            self.max_sample_size,
+            64,
+            16 << 20,
+        )?;
         check_range("training.max_bytes", self.max_bytes, 1024, 1 << 40)?;
         check_range("training.effort", self.effort, 0, 2)?;
         let t = &self.trainer;
@@ -172,6 +193,11 @@ impl TrainingConfig {
         check_range("training.trainer.steps", t.steps, 0, 1024)?;
         check_range("training.trainer.threads", t.threads, 1, 1024)?;
         check_range("training.trainer.split_point", t.split_point, 0.0, 1.0)?;
-        check_range("training.trainer.level", t.level, libzstd::min_level(), libzstd::max_level())
+        check_range(
+            "training.trainer.level",
+            t.level,
+            libzstd::min_level(),
+            libzstd::max_level(),
+        )
     }
 }

@@ -31,13 +31,14 @@ pub struct Rejection {
     pub name: String,
     /// The entry's dictionary name (its category).
     pub dict_name: Option<String>,
-    /// What went wrong.
+    /// What went wrong; the message starts with the entry's name.
     pub error: Error,
 }
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.error)
+        // The message already starts with the entry's name.
+        fmt::Display::fmt(&self.error, f)
     }
 }
 
@@ -101,9 +102,15 @@ impl Entry {
         self.dict_name.as_deref()
     }
 
-    /// The rejection of this entry with `error`.
+    /// The rejection of this entry with `error`, whose message then starts with the
+    /// entry's name.
     pub(crate) fn rejection(&self, error: Error) -> Rejection {
-        Rejection { name: self.name.clone(), dict_name: self.dict_name.clone(), error }
+        let error = Error::new(error.kind, format!("{}: {}", self.name, error.message));
+        Rejection {
+            name: self.name.clone(),
+            dict_name: self.dict_name.clone(),
+            error,
+        }
     }
 }
 

@@ -65,7 +65,14 @@ pub struct Processors<P> {
 impl<P> Processors<P> {
     /// An empty pool: processors are created on demand, up to the rule's limit.
     pub fn new(rule: ProcessorRule, workers: usize) -> Processors<P> {
-        Processors { inner: Mutex::new(Inner { free: Vec::new(), created: 0 }), rule, workers }
+        Processors {
+            inner: Mutex::new(Inner {
+                free: Vec::new(),
+                created: 0,
+            }),
+            rule,
+            workers,
+        }
     }
 
     /// A processor for dictionary `dict_id`, given the one the calling worker `held` last:
@@ -117,14 +124,23 @@ impl<P> Processors<P> {
         if inner.created < self.rule.limit(self.workers, loaded) || inner.free.is_empty() {
             inner.created += 1;
             drop(inner);
-            return create().map(|processor| Slot { processor, dict_id: u32::MAX }).inspect_err(|_| self.forget());
+            return create()
+                .map(|processor| Slot {
+                    processor,
+                    dict_id: u32::MAX,
+                })
+                .inspect_err(|_| self.forget());
         }
         Ok(inner.free.remove(0))
     }
 
     /// Returns a processor to the pool.
     pub fn release(&self, slot: Slot<P>) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).free.push(slot);
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .free
+            .push(slot);
     }
 
     /// Forgets a processor that was dropped (after a panic left it in an unknown state).
@@ -169,7 +185,9 @@ mod tests {
     fn a_worker_keeps_its_processor_when_there_is_no_choice() {
         let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(2), 2);
         let held = pool.acquire(1, 0, || Ok(10)).unwrap();
-        let again = pool.exchange(Some(Slot { dict_id: 1, ..held }), 2, 0, || Ok(11)).unwrap();
+        let again = pool
+            .exchange(Some(Slot { dict_id: 1, ..held }), 2, 0, || Ok(11))
+            .unwrap();
         assert_eq!(again.processor, 10);
         assert_eq!(pool.created(), 1);
     }
@@ -180,9 +198,13 @@ mod tests {
         let a = pool.acquire(1, 0, || Ok(10)).unwrap();
         let b = pool.acquire(2, 0, || Ok(20)).unwrap();
         pool.release(Slot { dict_id: 2, ..b });
-        let got = pool.exchange(Some(Slot { dict_id: 1, ..a }), 2, 0, || Ok(30)).unwrap();
+        let got = pool
+            .exchange(Some(Slot { dict_id: 1, ..a }), 2, 0, || Ok(30))
+            .unwrap();
         assert_eq!(got.processor, 20);
-        let got = pool.exchange(Some(Slot { dict_id: 2, ..got }), 3, 0, || Ok(30)).unwrap();
+        let got = pool
+            .exchange(Some(Slot { dict_id: 2, ..got }), 3, 0, || Ok(30))
+            .unwrap();
         assert_eq!(got.processor, 30, "a third processor is allowed");
         assert_eq!(pool.created(), 3);
     }

@@ -35,7 +35,10 @@ impl Read for Source {
             let stamp = (self.pos / len).to_le_bytes();
             self.block[..8].copy_from_slice(&stamp);
         }
-        let n = buf.len().min(self.block.len() - offset).min((TOTAL - self.pos) as usize);
+        let n = buf
+            .len()
+            .min(self.block.len() - offset)
+            .min((TOTAL - self.pos) as usize);
         buf[..n].copy_from_slice(&self.block[offset..offset + n]);
         self.hasher.lock().unwrap().write(&buf[..n]);
         self.pos += n as u64;
@@ -91,7 +94,10 @@ fn a_quarter_gigabyte_entry_streams_through_with_bounded_reads() {
     let source_hash = Arc::new(Mutex::new(DefaultHasher::new()));
     let largest_read = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicBool::new(false));
-    let sink = FrameSink { input_done: Arc::clone(&finished), ..FrameSink::default() };
+    let sink = FrameSink {
+        input_done: Arc::clone(&finished),
+        ..FrameSink::default()
+    };
     let source = Source {
         block: common::log_text(7, 7, 900),
         pos: 0,
@@ -100,22 +106,33 @@ fn a_quarter_gigabyte_entry_streams_through_with_bounded_reads() {
         finished: Arc::clone(&finished),
     };
     let pool = Pool::compressor(config.clone(), provider.clone()).unwrap();
-    pool.add(Entry::new("huge", None, source, sink.clone()).with_size(TOTAL)).unwrap();
+    pool.add(Entry::new("huge", None, source, sink.clone()).with_size(TOTAL))
+        .unwrap();
     pool.stop();
     assert!(pool.join(None).unwrap());
     assert!(pool.rejected().is_empty(), "{:?}", pool.rejected());
     assert_eq!(pool.stats().totals.raw_bytes, TOTAL);
-    assert!(largest_read.load(Ordering::SeqCst) <= 256 << 10, "read requests stay small");
-    assert!(sink.early.load(Ordering::SeqCst), "output must flow before the input ends");
+    assert!(
+        largest_read.load(Ordering::SeqCst) <= 256 << 10,
+        "read requests stay small"
+    );
+    assert!(
+        sink.early.load(Ordering::SeqCst),
+        "output must flow before the input ends"
+    );
 
     let frame = std::mem::take(&mut *sink.bytes.lock().unwrap());
     assert!((frame.len() as u64) < TOTAL / 4);
     let out = HashSink::default();
     let pool = Pool::decompressor(config, provider).unwrap();
-    pool.add(Entry::new("huge", None, Cursor::new(frame), out.clone())).unwrap();
+    pool.add(Entry::new("huge", None, Cursor::new(frame), out.clone()))
+        .unwrap();
     pool.stop();
     assert!(pool.join(None).unwrap());
     assert!(pool.rejected().is_empty(), "{:?}", pool.rejected());
     assert_eq!(out.len.load(Ordering::SeqCst) as u64, TOTAL);
-    assert_eq!(out.hasher.lock().unwrap().finish(), source_hash.lock().unwrap().finish());
+    assert_eq!(
+        out.hasher.lock().unwrap().finish(),
+        source_hash.lock().unwrap().finish()
+    );
 }

@@ -12,11 +12,20 @@ use zstdpool::trainer::TrainingOutcome;
 use zstdpool::{DictStatus, EntryResult, ErrorKind, MemoryProvider, Pool};
 
 fn status_of(pool: &Pool, name: &str) -> DictStatus {
-    pool.stats().categories.into_iter().find(|c| c.name == name).unwrap().status
+    pool.stats()
+        .categories
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .status
 }
 
 fn dict_ids(results: &Results) -> Vec<u32> {
-    results.get().values().map(|r| r[0].as_ref().unwrap().dict_id).collect()
+    results
+        .get()
+        .values()
+        .map(|r| r[0].as_ref().unwrap().dict_id)
+        .collect()
 }
 
 #[test]
@@ -27,8 +36,13 @@ fn categories_train_their_own_dictionary_and_store_it() {
     for c in 0..3u32 {
         let results = Results::default();
         for i in 0..40 {
-            pool.add(results.entry(&format!("c{c}/{i}"), Some(&format!("c{c}")), common::log_text(c, i, 40), Sink::default()))
-                .unwrap();
+            pool.add(results.entry(
+                &format!("c{c}/{i}"),
+                Some(&format!("c{c}")),
+                common::log_text(c, i, 40),
+                Sink::default(),
+            ))
+            .unwrap();
         }
         by_category.push(results);
     }
@@ -40,12 +54,24 @@ fn categories_train_their_own_dictionary_and_store_it() {
         let name = format!("c{c}");
         let id = dictionary_id(&stored[&name]);
         assert_ne!(id, 0);
-        let DictStatus::Trained(TrainingOutcome::Trained { id: trained_id, size }) = status_of(&pool, &name) else {
+        let DictStatus::Trained(TrainingOutcome::Trained {
+            id: trained_id,
+            size,
+        }) = status_of(&pool, &name)
+        else {
             panic!("{name}: {:?}", status_of(&pool, &name));
         };
         assert_eq!((trained_id, size), (id, stored[&name].len()));
-        assert!(dict_ids(results).iter().all(|&d| d == id), "every entry of {name} uses its dictionary");
-        let stats = pool.stats().categories.into_iter().find(|s| s.name == name).unwrap();
+        assert!(
+            dict_ids(results).iter().all(|&d| d == id),
+            "every entry of {name} uses its dictionary"
+        );
+        let stats = pool
+            .stats()
+            .categories
+            .into_iter()
+            .find(|s| s.name == name)
+            .unwrap();
         assert_eq!((stats.dict_id, stats.dict_size), (id, size));
         assert!(stats.samples >= 8 && stats.sample_bytes > 0);
         assert!(stats.heldback_ratio_with > stats.heldback_ratio_without);
@@ -57,10 +83,22 @@ fn too_few_samples_leave_the_entries_without_dictionary() {
     let provider = Arc::new(MemoryProvider::new());
     let pool = Pool::compressor(common::config(2), provider.clone()).unwrap();
     let results = Results::default();
-    pool.add(results.entry("lonely", Some("tiny"), b"just a few bytes".to_vec(), Sink::default())).unwrap();
+    pool.add(results.entry(
+        "lonely",
+        Some("tiny"),
+        b"just a few bytes".to_vec(),
+        Sink::default(),
+    ))
+    .unwrap();
     pool.flush();
     pool.wait().unwrap();
-    assert!(matches!(status_of(&pool, "tiny"), DictStatus::Trained(TrainingOutcome::TooFewSamples { samples: 1, bytes: 16 })));
+    assert!(matches!(
+        status_of(&pool, "tiny"),
+        DictStatus::Trained(TrainingOutcome::TooFewSamples {
+            samples: 1,
+            bytes: 16
+        })
+    ));
     assert_eq!(dict_ids(&results), vec![0]);
     assert!(provider.snapshot().is_empty());
 }
@@ -80,14 +118,22 @@ fn a_dictionary_that_does_not_help_is_not_used() {
                 x as u8
             })
             .collect();
-        pool.add(results.entry(&format!("noise{i}"), Some("noise"), noise, Sink::default())).unwrap();
+        pool.add(results.entry(&format!("noise{i}"), Some("noise"), noise, Sink::default()))
+            .unwrap();
     }
     pool.stop();
     pool.join(None).unwrap();
-    let DictStatus::Trained(TrainingOutcome::DidNotHelp { ratio_with, ratio_without }) = status_of(&pool, "noise") else {
+    let DictStatus::Trained(TrainingOutcome::DidNotHelp {
+        ratio_with,
+        ratio_without,
+    }) = status_of(&pool, "noise")
+    else {
         panic!("{:?}", status_of(&pool, "noise"));
     };
-    assert!(ratio_with <= ratio_without, "{ratio_with} vs {ratio_without}");
+    assert!(
+        ratio_with <= ratio_without,
+        "{ratio_with} vs {ratio_without}"
+    );
     assert!(dict_ids(&results).iter().all(|&d| d == 0));
     assert!(provider.snapshot().is_empty());
 }
@@ -98,14 +144,23 @@ fn entries_added_while_a_category_trains_wait_for_its_dictionary() {
     let pool = Pool::compressor(common::config(2), provider.clone()).unwrap();
     let results = Results::default();
     for i in 0..300 {
-        pool.add(results.entry(&format!("e{i}"), Some("logs"), common::log_text(4, i, 30), Sink::default())).unwrap();
+        pool.add(results.entry(
+            &format!("e{i}"),
+            Some("logs"),
+            common::log_text(4, i, 30),
+            Sink::default(),
+        ))
+        .unwrap();
     }
     pool.stop();
     pool.join(None).unwrap();
     let id = dictionary_id(&provider.snapshot()["logs"]);
     let ids = dict_ids(&results);
     assert_eq!(ids.len(), 300);
-    assert!(ids.iter().all(|&d| d == id), "all 300 entries use the one trained dictionary");
+    assert!(
+        ids.iter().all(|&d| d == id),
+        "all 300 entries use the one trained dictionary"
+    );
 }
 
 #[test]
@@ -115,7 +170,13 @@ fn with_training_disabled_entries_without_a_dictionary_are_compressed_plainly() 
     let pool = Pool::compressor(config, Arc::new(MemoryProvider::new())).unwrap();
     let results = Results::default();
     for i in 0..20 {
-        pool.add(results.entry(&format!("e{i}"), Some("logs"), common::log_text(5, i, 30), Sink::default())).unwrap();
+        pool.add(results.entry(
+            &format!("e{i}"),
+            Some("logs"),
+            common::log_text(5, i, 30),
+            Sink::default(),
+        ))
+        .unwrap();
     }
     pool.wait().unwrap(); // nothing waits for samples: wait alone finishes everything
     assert_eq!(results.get().len(), 20);
@@ -137,30 +198,53 @@ fn a_provider_that_cannot_store_the_dictionary_gets_the_entries_rejected() {
     let pool = Pool::compressor(common::config(2), Arc::new(ReadOnly)).unwrap();
     let results = Results::default();
     for i in 0..20 {
-        pool.add(results.entry(&format!("e{i}"), Some("logs"), common::log_text(6, i, 30), Sink::default())).unwrap();
+        pool.add(results.entry(
+            &format!("e{i}"),
+            Some("logs"),
+            common::log_text(6, i, 30),
+            Sink::default(),
+        ))
+        .unwrap();
     }
     pool.stop();
     pool.join(None).unwrap();
-    let all: Vec<EntryResult> = results.get().into_values().map(|mut r| r.remove(0)).collect();
+    let all: Vec<EntryResult> = results
+        .get()
+        .into_values()
+        .map(|mut r| r.remove(0))
+        .collect();
     assert_eq!(all.len(), 20);
     for r in all {
         let rejection = r.unwrap_err();
         assert_eq!(rejection.error.kind, ErrorKind::Provider);
-        assert_eq!(rejection.error.message, "dictionary provider failed to store 'logs': read-only store");
+        let expected = format!(
+            "{}: dictionary provider failed to store 'logs': read-only store",
+            rejection.name
+        );
+        assert_eq!(rejection.error.message, expected);
     }
     assert!(matches!(status_of(&pool, "logs"), DictStatus::Failed(_)));
 }
 
 #[test]
 fn job_trees_round_trip_byte_for_byte_with_any_number_of_workers() {
-    let spec = JobTreeSpec { jobs: 30, seed: 7, production: 777 };
-    let files: Vec<_> = jobtree::generate_tree(&spec).map(|f| (f.path, Some(f.category), f.data)).collect();
+    let spec = JobTreeSpec {
+        jobs: 30,
+        seed: 7,
+        production: 777,
+    };
+    let files: Vec<_> = jobtree::generate_tree(&spec)
+        .map(|f| (f.path, Some(f.category), f.data))
+        .collect();
     let categories: std::collections::BTreeSet<_> = files.iter().map(|f| f.1.clone()).collect();
     assert!(categories.len() >= 9, "{categories:?}");
     for workers in [1, 2, 4] {
         let provider = Arc::new(MemoryProvider::new());
         let frames = common::compress_all(common::config(workers), provider.clone(), &files);
-        let back: Vec<_> = files.iter().map(|(n, c, _)| (n.clone(), c.clone(), frames[n].clone())).collect();
+        let back: Vec<_> = files
+            .iter()
+            .map(|(n, c, _)| (n.clone(), c.clone(), frames[n].clone()))
+            .collect();
         let restored = common::decompress_all(common::config(workers), provider, &back);
         for (name, _, data) in &files {
             assert!(restored[name] == *data, "{name} with {workers} workers");

@@ -25,9 +25,19 @@ fn the_zstd_program_reads_our_frames_with_our_dictionary_files() {
     let mut config = common::config(2);
     config.training.enabled = false;
     config.checksum = true;
-    let files: Vec<_> = (0..10).map(|i| (format!("f{i}"), Some("logs".to_owned()), common::log_text(1, i, 40))).collect();
+    let files: Vec<_> = (0..10)
+        .map(|i| {
+            (
+                format!("f{i}"),
+                Some("logs".to_owned()),
+                common::log_text(1, i, 40),
+            )
+        })
+        .collect();
     let memory = Arc::new(MemoryProvider::new());
-    memory.put("logs", &provider.get("logs").unwrap().unwrap()).unwrap();
+    memory
+        .put("logs", &provider.get("logs").unwrap().unwrap())
+        .unwrap();
     let frames = common::compress_all(config, memory, &files);
     let dict_path = provider.path_of("logs");
     assert!(dict_path.exists());
@@ -35,7 +45,15 @@ fn the_zstd_program_reads_our_frames_with_our_dictionary_files() {
         let zst = dir.0.join(format!("{name}.zst"));
         let out = dir.0.join(format!("{name}.out"));
         fs::write(&zst, &frames[name]).unwrap();
-        zstd(&["-q", "-d", "-D", dict_path.to_str().unwrap(), zst.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        zstd(&[
+            "-q",
+            "-d",
+            "-D",
+            dict_path.to_str().unwrap(),
+            zst.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(&fs::read(&out).unwrap(), data, "{name}");
     }
 }
@@ -52,8 +70,21 @@ fn we_read_frames_the_zstd_program_made_with_a_dictionary() {
         let data = common::log_text(2, i, 30);
         let src = dir.0.join(format!("f{i}"));
         fs::write(&src, &data).unwrap();
-        zstd(&["-q", "-19", "--check", "-D", dict_path.to_str().unwrap(), src.to_str().unwrap(), "-o", &format!("{}.zst", src.display())]);
-        frames.push((format!("f{i}"), Some("logs".to_owned()), fs::read(format!("{}.zst", src.display())).unwrap()));
+        zstd(&[
+            "-q",
+            "-19",
+            "--check",
+            "-D",
+            dict_path.to_str().unwrap(),
+            src.to_str().unwrap(),
+            "-o",
+            &format!("{}.zst", src.display()),
+        ]);
+        frames.push((
+            format!("f{i}"),
+            Some("logs".to_owned()),
+            fs::read(format!("{}.zst", src.display())).unwrap(),
+        ));
         originals.push(data);
     }
     let provider = Arc::new(MemoryProvider::new());

@@ -18,14 +18,22 @@ pub struct Baseline {
 
 /// Runs the single-thread loop with `dicts` (by category) at `level`.
 pub fn run(items: &[Item], dicts: &BTreeMap<String, Vec<u8>>, level: i32) -> Baseline {
-    let cdicts: BTreeMap<&str, CDict> =
-        dicts.iter().map(|(k, d)| (k.as_str(), CDict::new(d, level).expect("dictionary"))).collect();
-    let ddicts: BTreeMap<&str, DDict> = dicts.iter().map(|(k, d)| (k.as_str(), DDict::new(d).expect("dictionary"))).collect();
+    let cdicts: BTreeMap<&str, CDict> = dicts
+        .iter()
+        .map(|(k, d)| (k.as_str(), CDict::new(d, level).expect("dictionary")))
+        .collect();
+    let ddicts: BTreeMap<&str, DDict> = dicts
+        .iter()
+        .map(|(k, d)| (k.as_str(), DDict::new(d).expect("dictionary")))
+        .collect();
     let mut cctx = CCtx::new(level, false).expect("context");
     let started = Instant::now();
     let frames: Vec<Vec<u8>> = items
         .iter()
-        .map(|item| cctx.compress_to_vec(cdicts.get(item.category.as_str()), &item.data).expect("compress"))
+        .map(|item| {
+            cctx.compress_to_vec(cdicts.get(item.category.as_str()), &item.data)
+                .expect("compress")
+        })
         .collect();
     let compress_seconds = started.elapsed().as_secs_f64();
     let mut dctx = DCtx::new().expect("context");
@@ -33,16 +41,32 @@ pub fn run(items: &[Item], dicts: &BTreeMap<String, Vec<u8>>, level: i32) -> Bas
     let started = Instant::now();
     for (item, frame) in items.iter().zip(&frames) {
         out.clear();
-        dctx.decompress_stream(ddicts.get(item.category.as_str()), &mut Cursor::new(frame), &mut out, u64::MAX)
-            .expect("decompress");
+        dctx.decompress_stream(
+            ddicts.get(item.category.as_str()),
+            &mut Cursor::new(frame),
+            &mut out,
+            u64::MAX,
+        )
+        .expect("decompress");
         assert_eq!(out.len(), item.data.len());
     }
     let decompress_seconds = started.elapsed().as_secs_f64();
-    Baseline { compress_seconds, decompress_seconds, frames }
+    Baseline {
+        compress_seconds,
+        decompress_seconds,
+        frames,
+    }
 }
 
 /// Compressed size of every entry without dictionaries (for the ratio without them).
 pub fn sizes_without_dictionaries(items: &[Item], level: i32) -> Vec<usize> {
     let mut cctx = CCtx::new(level, false).expect("context");
-    items.iter().map(|item| cctx.compress_to_vec(None, &item.data).expect("compress").len()).collect()
+    items
+        .iter()
+        .map(|item| {
+            cctx.compress_to_vec(None, &item.data)
+                .expect("compress")
+                .len()
+        })
+        .collect()
 }

@@ -36,7 +36,11 @@ pub fn load_folder(dir: &Path) -> std::io::Result<Vec<Item>> {
 /// The embedded default: the generated DIRAC job-log tree, one category per file kind.
 pub fn generated_tree() -> Vec<Item> {
     jobtree::generate_tree(&JobTreeSpec::default())
-        .map(|f| Item { name: f.path, category: f.category, data: f.data.into() })
+        .map(|f| Item {
+            name: f.path,
+            category: f.category,
+            data: f.data.into(),
+        })
         .collect()
 }
 
@@ -45,7 +49,11 @@ pub fn synthetic(count: u64, size: usize, categories: usize) -> Vec<Item> {
     (0..count)
         .map(|i| {
             let e = jobtree::synthetic_entry(1, i, categories, size);
-            Item { name: e.name, category: e.category, data: e.data.into() }
+            Item {
+                name: e.name,
+                category: e.category,
+                data: e.data.into(),
+            }
         })
         .collect()
 }

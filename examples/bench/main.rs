@@ -64,7 +64,9 @@ fn parse_args() -> Args {
             "--switch-cost" => args.switch_cost = true,
             "--repeat" => args.repeat = value().parse::<usize>().unwrap_or_else(|_| usage()).max(1),
             "-h" | "--help" => usage(),
-            path if !path.starts_with('-') && args.corpus.is_none() => args.corpus = Some(path.into()),
+            path if !path.starts_with('-') && args.corpus.is_none() => {
+                args.corpus = Some(path.into())
+            }
             _ => usage(),
         }
     }
@@ -76,7 +78,11 @@ const IN_MEMORY_LIMIT: u64 = 100_000;
 
 fn main() {
     let args = parse_args();
-    let config = Config { workers: args.workers, level: args.level, ..Config::default() };
+    let config = Config {
+        workers: args.workers,
+        level: args.level,
+        ..Config::default()
+    };
     if let Err(e) = config.validate() {
         eprintln!("bench: {e}");
         std::process::exit(2);
@@ -86,7 +92,10 @@ fn main() {
     // The streaming run goes first, so that the peak memory it reports is its own.
     let (items, source) = match args.generate {
         Some(count) => {
-            eprintln!("streaming {count} generated entries of {} bytes...", args.entry_size);
+            eprintln!(
+                "streaming {count} generated entries of {} bytes...",
+                args.entry_size
+            );
             let run = stream::run(count, args.entry_size, args.categories, &config);
             let t = run.stats.totals;
             println!(
@@ -98,10 +107,14 @@ fn main() {
                 t.ratio(),
                 run.peak_rss_mb
             );
-            json.int("stream_entries", count).num("stream_mbps", mbps(t.raw_bytes, run.seconds));
+            json.int("stream_entries", count)
+                .num("stream_mbps", mbps(t.raw_bytes, run.seconds));
             json.num("peak_rss_mb", run.peak_rss_mb);
             let held = count.min(IN_MEMORY_LIMIT);
-            (corpus::synthetic(held, args.entry_size, args.categories), format!("generated {held} x {} B", args.entry_size))
+            (
+                corpus::synthetic(held, args.entry_size, args.categories),
+                format!("generated {held} x {} B", args.entry_size),
+            )
         }
         None => match &args.corpus {
             Some(dir) => match corpus::load_folder(dir) {
@@ -111,7 +124,10 @@ fn main() {
                     std::process::exit(2);
                 }
             },
-            None => (corpus::generated_tree(), "generated job-log tree".to_owned()),
+            None => (
+                corpus::generated_tree(),
+                "generated job-log tree".to_owned(),
+            ),
         },
     };
     if items.is_empty() {
@@ -138,36 +154,75 @@ fn main() {
     // Each run is repeated and its fastest time kept, as the machine allows.
     let r = args.repeat;
     eprintln!("single-thread baseline...");
-    let base = best_of(r, || baseline::run(&items, &dicts, args.level), |b| b.compress_seconds + b.decompress_seconds);
+    let base = best_of(
+        r,
+        || baseline::run(&items, &dicts, args.level),
+        |b| b.compress_seconds + b.decompress_seconds,
+    );
     eprintln!("pool: compress, decompress, compress from scratch...");
-    let compressed = best_of(r, || runs::compress(&items, &config, Arc::clone(&provider)), |x| x.seconds);
-    let decompressed = best_of(r, || runs::decompress(&items, &compressed.outputs, &config, Arc::clone(&provider)), |x| x.seconds);
-    let scratch = best_of(r, || runs::from_scratch(&items, &config, Arc::new(MemoryProvider::new())), |x| x.seconds);
+    let compressed = best_of(
+        r,
+        || runs::compress(&items, &config, Arc::clone(&provider)),
+        |x| x.seconds,
+    );
+    let decompressed = best_of(
+        r,
+        || runs::decompress(&items, &compressed.outputs, &config, Arc::clone(&provider)),
+        |x| x.seconds,
+    );
+    let scratch = best_of(
+        r,
+        || runs::from_scratch(&items, &config, Arc::new(MemoryProvider::new())),
+        |x| x.seconds,
+    );
     let nodict = baseline::sizes_without_dictionaries(&items, args.level);
 
     let st_c = mbps(total, base.compress_seconds);
     let st_d = mbps(total, base.decompress_seconds);
     let pool_c = mbps(total, compressed.seconds);
     let pool_d = mbps(total, decompressed.seconds);
-    let train_seconds: f64 = scratch.stats.categories.iter().map(|c| c.train_seconds).sum();
-    let scratch_efficiency = (st_train_seconds + base.compress_seconds) / (workers * scratch.seconds);
+    let train_seconds: f64 = scratch
+        .stats
+        .categories
+        .iter()
+        .map(|c| c.train_seconds)
+        .sum();
+    let scratch_efficiency =
+        (st_train_seconds + base.compress_seconds) / (workers * scratch.seconds);
     let with_dict: u64 = base.frames.iter().map(|f| f.len() as u64).sum();
     let without: u64 = nodict.iter().map(|&n| n as u64).sum();
 
-    println!("zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers", items.len(), total as f64 / 1e6, args.level, args.workers);
+    println!(
+        "zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers",
+        items.len(),
+        total as f64 / 1e6,
+        args.level,
+        args.workers
+    );
     println!();
     println!("{:<44} {:>10} {:>10}", "run", "seconds", "MB/s");
     let row = |name: &str, s: f64| println!("{name:<44} {s:>10.3} {:>10.1}", mbps(total, s));
-    row("single thread: compress (prepared dicts)", base.compress_seconds);
+    row(
+        "single thread: compress (prepared dicts)",
+        base.compress_seconds,
+    );
     row("single thread: decompress", base.decompress_seconds);
     row("pool: compress, dictionaries given", compressed.seconds);
     row("pool: decompress", decompressed.seconds);
-    row("single thread: train all, then compress", st_train_seconds + base.compress_seconds);
+    row(
+        "single thread: train all, then compress",
+        st_train_seconds + base.compress_seconds,
+    );
     row("pool: compress from nothing (training)", scratch.seconds);
     println!();
-    println!("compress efficiency    {:.3}  (pool / (workers x single thread))", pool_c / (workers * st_c));
+    println!(
+        "compress efficiency    {:.3}  (pool / (workers x single thread))",
+        pool_c / (workers * st_c)
+    );
     println!("decompress efficiency  {:.3}", pool_d / (workers * st_d));
-    println!("scratch efficiency     {scratch_efficiency:.3}  (training {st_train_seconds:.2} s on one thread, {train_seconds:.2} s inside the pool)");
+    println!(
+        "scratch efficiency     {scratch_efficiency:.3}  (training {st_train_seconds:.2} s on one thread, {train_seconds:.2} s inside the pool)"
+    );
     println!();
     print_categories(&items, &base.frames, &nodict, &scratch.stats);
     println!(
@@ -234,7 +289,12 @@ fn train_all(items: &[Item], config: &Config) -> (BTreeMap<String, Vec<u8>>, f64
 
 /// The per-category table: files, bytes, ratio without and with dictionaries, and what the
 /// pool's own training decided.
-fn print_categories(items: &[Item], frames: &[Vec<u8>], nodict: &[usize], scratch: &zstdpool::Stats) {
+fn print_categories(
+    items: &[Item],
+    frames: &[Vec<u8>],
+    nodict: &[usize],
+    scratch: &zstdpool::Stats,
+) {
     let mut rows: BTreeMap<&str, (u64, u64, u64, u64)> = BTreeMap::new();
     for ((item, frame), &plain) in items.iter().zip(frames).zip(nodict) {
         let row = rows.entry(&item.category).or_default();
@@ -243,7 +303,10 @@ fn print_categories(items: &[Item], frames: &[Vec<u8>], nodict: &[usize], scratc
         row.2 += plain as u64;
         row.3 += frame.len() as u64;
     }
-    println!("{:<28} {:>6} {:>11} {:>8} {:>8}  {}", "category", "files", "bytes", "no dict", "dict", "pool training outcome");
+    println!(
+        "{:<28} {:>6} {:>11} {:>8} {:>8}  pool training outcome",
+        "category", "files", "bytes", "no dict", "dict"
+    );
     for (name, (files, bytes, plain, with)) in rows {
         let outcome = scratch
             .categories

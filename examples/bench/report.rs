@@ -14,7 +14,11 @@ pub fn peak_rss_mb() -> f64 {
 
 /// Megabytes per second.
 pub fn mbps(bytes: u64, seconds: f64) -> f64 {
-    if seconds > 0.0 { bytes as f64 / 1e6 / seconds } else { 0.0 }
+    if seconds > 0.0 {
+        bytes as f64 / 1e6 / seconds
+    } else {
+        0.0
+    }
 }
 
 /// A JSON object built field by field (numbers and plain strings only).
@@ -23,7 +27,11 @@ pub struct Json(String);
 
 impl Json {
     pub fn num(&mut self, key: &str, value: f64) -> &mut Self {
-        let value = if value.fract() == 0.0 && value.abs() < 1e15 { format!("{value:.0}") } else { format!("{value:.4}") };
+        let value = if value.fract() == 0.0 && value.abs() < 1e15 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.4}")
+        };
         self.raw(key, &value)
     }
     pub fn int(&mut self, key: &str, value: u64) -> &mut Self {

@@ -38,18 +38,25 @@ impl Write for CheckSink {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let end = self.pos + data.len();
         if self.expected.get(self.pos..end) != Some(data) {
-            return Err(io::Error::other("decompressed bytes differ from the original"));
+            return Err(io::Error::other(
+                "decompressed bytes differ from the original",
+            ));
         }
         self.pos = end;
         Ok(data.len())
     }
     fn flush(&mut self) -> io::Result<()> {
         if self.pos != self.expected.len() {
-            return Err(io::Error::other("decompressed output is shorter than the original"));
+            return Err(io::Error::other(
+                "decompressed output is shorter than the original",
+            ));
         }
         Ok(())
     }
 }
+
+/// One input of a run: name, category, data and declared size.
+type Input = (String, Option<String>, Arc<[u8]>, Option<u64>);
 
 /// A pool run: its time, outputs, statistics.
 pub struct Run {
@@ -60,18 +67,26 @@ pub struct Run {
 
 /// Runs every input (name, category, data, declared size) through `pool` and waits for all;
 /// outputs are kept, or checked against `expected` when given.
-fn run(pool: Pool, inputs: Vec<(String, Option<String>, Arc<[u8]>, Option<u64>)>, expected: Option<&[Item]>) -> Run {
-    let slots: Arc<Vec<OnceLock<Vec<u8>>>> = Arc::new((0..inputs.len()).map(|_| OnceLock::new()).collect());
+fn run(pool: Pool, inputs: Vec<Input>, expected: Option<&[Item]>) -> Run {
+    let slots: Arc<Vec<OnceLock<Vec<u8>>>> =
+        Arc::new((0..inputs.len()).map(|_| OnceLock::new()).collect());
     let started = Instant::now();
     for (index, (name, category, data, size)) in inputs.into_iter().enumerate() {
         let input = Cursor::new(data);
         let mut entry = match expected {
             Some(items) => {
-                let sink = CheckSink { expected: Arc::clone(&items[index].data), pos: 0 };
+                let sink = CheckSink {
+                    expected: Arc::clone(&items[index].data),
+                    pos: 0,
+                };
                 Entry::new(name, category.as_deref(), input, sink)
             }
             None => {
-                let sink = SlotSink { buf: Vec::new(), slots: Arc::clone(&slots), index };
+                let sink = SlotSink {
+                    buf: Vec::new(),
+                    slots: Arc::clone(&slots),
+                    index,
+                };
                 Entry::new(name, category.as_deref(), input, sink)
             }
         };
@@ -84,11 +99,22 @@ fn run(pool: Pool, inputs: Vec<(String, Option<String>, Arc<[u8]>, Option<u64>)>
     pool.join(None).expect("join");
     let seconds = started.elapsed().as_secs_f64();
     let rejected = pool.rejected();
-    assert!(rejected.is_empty(), "rejected: {:?}", &rejected[..rejected.len().min(3)]);
+    assert!(
+        rejected.is_empty(),
+        "rejected: {:?}",
+        &rejected[..rejected.len().min(3)]
+    );
     let stats = pool.stats();
     let slots = Arc::try_unwrap(slots).unwrap_or_else(|_| panic!("outputs still referenced"));
-    let outputs = slots.into_iter().map(|s| s.into_inner().unwrap_or_default()).collect();
-    Run { seconds, outputs, stats }
+    let outputs = slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap_or_default())
+        .collect();
+    Run {
+        seconds,
+        outputs,
+        stats,
+    }
 }
 
 /// Compresses with the dictionaries in `provider` (training off).
@@ -97,26 +123,64 @@ pub fn compress(items: &[Item], config: &Config, provider: Arc<MemoryProvider>) 
     config.training.enabled = false;
     let inputs = items
         .iter()
-        .map(|i| (i.name.clone(), Some(i.category.clone()), Arc::clone(&i.data), Some(i.data.len() as u64)))
+        .map(|i| {
+            (
+                i.name.clone(),
+                Some(i.category.clone()),
+                Arc::clone(&i.data),
+                Some(i.data.len() as u64),
+            )
+        })
         .collect();
-    run(Pool::compressor(config, provider).expect("pool"), inputs, None)
+    run(
+        Pool::compressor(config, provider).expect("pool"),
+        inputs,
+        None,
+    )
 }
 
 /// Decompresses `frames` (in the order of `items`) and checks every byte.
-pub fn decompress(items: &[Item], frames: &[Vec<u8>], config: &Config, provider: Arc<MemoryProvider>) -> Run {
+pub fn decompress(
+    items: &[Item],
+    frames: &[Vec<u8>],
+    config: &Config,
+    provider: Arc<MemoryProvider>,
+) -> Run {
     let inputs = items
         .iter()
         .zip(frames)
-        .map(|(i, f)| (i.name.clone(), Some(i.category.clone()), Arc::<[u8]>::from(&f[..]), None))
+        .map(|(i, f)| {
+            (
+                i.name.clone(),
+                Some(i.category.clone()),
+                Arc::<[u8]>::from(&f[..]),
+                None,
+            )
+        })
         .collect();
-    run(Pool::decompressor(config.clone(), provider).expect("pool"), inputs, Some(items))
+    run(
+        Pool::decompressor(config.clone(), provider).expect("pool"),
+        inputs,
+        Some(items),
+    )
 }
 
 /// Compresses from nothing: every dictionary is trained on the fly into `provider`.
 pub fn from_scratch(items: &[Item], config: &Config, provider: Arc<MemoryProvider>) -> Run {
     let inputs = items
         .iter()
-        .map(|i| (i.name.clone(), Some(i.category.clone()), Arc::clone(&i.data), Some(i.data.len() as u64)))
+        .map(|i| {
+            (
+                i.name.clone(),
+                Some(i.category.clone()),
+                Arc::clone(&i.data),
+                Some(i.data.len() as u64),
+            )
+        })
         .collect();
-    run(Pool::compressor(config.clone(), provider).expect("pool"), inputs, None)
+    run(
+        Pool::compressor(config.clone(), provider).expect("pool"),
+        inputs,
+        None,
+    )
 }

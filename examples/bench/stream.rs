@@ -20,9 +20,9 @@ struct Source {
 impl Read for Source {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let (index, size, categories) = (self.index, self.size, self.categories);
-        let data = self
-            .data
-            .get_or_insert_with(|| io::Cursor::new(jobtree::synthetic_entry(1, index, categories, size).data));
+        let data = self.data.get_or_insert_with(|| {
+            io::Cursor::new(jobtree::synthetic_entry(1, index, categories, size).data)
+        });
         data.read(buf)
     }
 }
@@ -57,8 +57,14 @@ pub fn run(count: u64, size: usize, categories: usize, config: &Config) -> Strea
     for index in 0..count {
         let name = format!("entry{index}");
         let category = format!("kind{:02}", index % categories as u64);
-        let source = Source { index, size, categories, data: None };
-        let entry = Entry::new(name, Some(&category), source, Counter(Arc::clone(&written))).with_size(size as u64);
+        let source = Source {
+            index,
+            size,
+            categories,
+            data: None,
+        };
+        let entry = Entry::new(name, Some(&category), source, Counter(Arc::clone(&written)))
+            .with_size(size as u64);
         pool.add(entry).expect("add");
         if (index + 1) % step == 0 {
             eprintln!(
@@ -72,5 +78,9 @@ pub fn run(count: u64, size: usize, categories: usize, config: &Config) -> Strea
     pool.join(None).expect("join");
     let seconds = started.elapsed().as_secs_f64();
     assert!(pool.rejected().is_empty(), "{:?}", pool.rejected().first());
-    StreamRun { seconds, stats: pool.stats(), peak_rss_mb: crate::report::peak_rss_mb() }
+    StreamRun {
+        seconds,
+        stats: pool.stats(),
+        peak_rss_mb: crate::report::peak_rss_mb(),
+    }
 }

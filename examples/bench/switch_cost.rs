@@ -13,7 +13,10 @@ use crate::corpus::Item;
 /// interleaved reloading the raw dictionary every time. `dicts[c]` is category `c`'s
 /// dictionary; entry `i` belongs to category `i % dicts.len()`.
 pub fn measure(items: &[Item], dicts: &[Vec<u8>], level: i32) {
-    let cdicts: Vec<CDict> = dicts.iter().map(|d| CDict::new(d, level).expect("dictionary")).collect();
+    let cdicts: Vec<CDict> = dicts
+        .iter()
+        .map(|d| CDict::new(d, level).expect("dictionary"))
+        .collect();
     let n = dicts.len();
     let mut cctx = CCtx::new(level, false).expect("context");
     let interleaved: Vec<usize> = (0..items.len()).collect();
@@ -27,9 +30,11 @@ pub fn measure(items: &[Item], dicts: &[Vec<u8>], level: i32) {
                 for &i in order {
                     let data = &items[i].data;
                     if reload {
-                        cctx.compress_to_vec_reloading(&dicts[i % n], data).expect("compress");
+                        cctx.compress_to_vec_reloading(&dicts[i % n], data)
+                            .expect("compress");
                     } else {
-                        cctx.compress_to_vec(Some(&cdicts[i % n]), data).expect("compress");
+                        cctx.compress_to_vec(Some(&cdicts[i % n]), data)
+                            .expect("compress");
                     }
                 }
                 started.elapsed().as_secs_f64() * 1e6 / order.len() as f64
@@ -47,7 +52,15 @@ pub fn measure(items: &[Item], dicts: &[Vec<u8>], level: i32) {
         items[0].data.len()
     );
     println!("  grouped by dictionary (prepared)     {same:8.2} us/entry");
-    println!("  switching every entry (prepared)    {switching:8.2} us/entry  ({:+.2} us per switch)", switching - same);
-    println!("  reloading the raw dictionary        {reloading:8.2} us/entry  ({:.1}x the grouped cost)", reloading / same);
-    println!("{{\"grouped_us\":{same:.3},\"switch_prepared_us\":{switching:.3},\"reload_us\":{reloading:.3}}}");
+    println!(
+        "  switching every entry (prepared)    {switching:8.2} us/entry  ({:+.2} us per switch)",
+        switching - same
+    );
+    println!(
+        "  reloading the raw dictionary        {reloading:8.2} us/entry  ({:.1}x the grouped cost)",
+        reloading / same
+    );
+    println!(
+        "{{\"grouped_us\":{same:.3},\"switch_prepared_us\":{switching:.3},\"reload_us\":{reloading:.3}}}"
+    );
 }

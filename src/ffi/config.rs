@@ -33,7 +33,7 @@ pub type zstdpool_option = i32;
 /// Default 3.
 pub const ZSTDPOOL_OPT_LEVEL: i32 = 1;
 /// 1: write a content checksum into every frame (checked on decompression); 0: don't.
-/// Default 0.
+/// Default 1 (without it, a damaged frame can decode silently to wrong bytes).
 pub const ZSTDPOOL_OPT_CHECKSUM: i32 = 2;
 /// Worker threads, 1..1024. Default: the number of CPUs.
 pub const ZSTDPOOL_OPT_WORKERS: i32 = 3;

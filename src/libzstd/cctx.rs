@@ -45,9 +45,17 @@ impl CCtx {
         // SAFETY: plain allocation; NULL (out of memory) is handled below.
         let ptr = NonNull::new(unsafe { zstd_sys::ZSTD_createCCtx() }).ok_or(ZstdError::memory())?;
         // SAFETY: pure functions returning the recommended streaming buffer sizes.
-        let (in_size, out_size) =
-            unsafe { (zstd_sys::ZSTD_CStreamInSize(), zstd_sys::ZSTD_CStreamOutSize()) };
-        let mut cctx = CCtx { ptr, input: vec![0; in_size], output: vec![0; out_size] };
+        let (in_size, out_size) = unsafe {
+            (
+                zstd_sys::ZSTD_CStreamInSize(),
+                zstd_sys::ZSTD_CStreamOutSize(),
+            )
+        };
+        let mut cctx = CCtx {
+            ptr,
+            input: vec![0; in_size],
+            output: vec![0; out_size],
+        };
         use zstd_sys::ZSTD_cParameter::*;
         cctx.set(ZSTD_c_compressionLevel, level)?;
         cctx.set(ZSTD_c_checksumFlag, i32::from(checksum))?;
@@ -58,7 +66,9 @@ impl CCtx {
 
     fn set(&mut self, param: zstd_sys::ZSTD_cParameter, value: i32) -> Result<(), ZstdError> {
         // SAFETY: `self.ptr` is a live context owned by `self`.
-        ZstdError::check(unsafe { zstd_sys::ZSTD_CCtx_setParameter(self.ptr.as_ptr(), param, value) })?;
+        ZstdError::check(unsafe {
+            zstd_sys::ZSTD_CCtx_setParameter(self.ptr.as_ptr(), param, value)
+        })?;
         Ok(())
     }
 
@@ -148,7 +158,10 @@ impl CCtx {
             total_in += filled as u64;
             if let Some(declared) = declared {
                 if total_in > declared || (eof && total_in != declared) {
-                    return Err(CompressError::SizeMismatch { declared, actual: total_in });
+                    return Err(CompressError::SizeMismatch {
+                        declared,
+                        actual: total_in,
+                    });
                 }
             }
             total_out += self.feed(filled, eof, output)?;
@@ -158,10 +171,19 @@ impl CCtx {
 
     /// Hands `self.input[..len]` to libzstd, writing out all it produces; at `end`, closes
     /// the frame.
-    fn feed(&mut self, len: usize, end: bool, output: &mut dyn Write) -> Result<u64, CompressError> {
+    fn feed(
+        &mut self,
+        len: usize,
+        end: bool,
+        output: &mut dyn Write,
+    ) -> Result<u64, CompressError> {
         use zstd_sys::ZSTD_EndDirective::{ZSTD_e_continue, ZSTD_e_end};
         let directive = if end { ZSTD_e_end } else { ZSTD_e_continue };
-        let mut inbuf = zstd_sys::ZSTD_inBuffer { src: self.input.as_ptr().cast(), size: len, pos: 0 };
+        let mut inbuf = zstd_sys::ZSTD_inBuffer {
+            src: self.input.as_ptr().cast(),
+            size: len,
+            pos: 0,
+        };
         let mut written = 0u64;
         loop {
             let mut outbuf = zstd_sys::ZSTD_outBuffer {
@@ -172,13 +194,24 @@ impl CCtx {
             // SAFETY: both buffers point into vectors owned by `self` with the sizes given;
             // the context is live and used by this thread only.
             let remaining = ZstdError::check(unsafe {
-                zstd_sys::ZSTD_compressStream2(self.ptr.as_ptr(), &mut outbuf, &mut inbuf, directive)
+                zstd_sys::ZSTD_compressStream2(
+                    self.ptr.as_ptr(),
+                    &mut outbuf,
+                    &mut inbuf,
+                    directive,
+                )
             })?;
             if outbuf.pos > 0 {
-                output.write_all(&self.output[..outbuf.pos]).map_err(CompressError::Write)?;
+                output
+                    .write_all(&self.output[..outbuf.pos])
+                    .map_err(CompressError::Write)?;
                 written += outbuf.pos as u64;
             }
-            let done = if end { remaining == 0 } else { inbuf.pos == inbuf.size };
+            let done = if end {
+                remaining == 0
+            } else {
+                inbuf.pos == inbuf.size
+            };
             if done {
                 return Ok(written);
             }
@@ -186,13 +219,23 @@ impl CCtx {
     }
 
     /// Compresses `src` in one call (for evaluating dictionaries and for benchmarks).
-    pub fn compress_to_vec(&mut self, dict: Option<&CDict>, src: &[u8]) -> Result<Vec<u8>, ZstdError> {
+    pub fn compress_to_vec(
+        &mut self,
+        dict: Option<&CDict>,
+        src: &[u8],
+    ) -> Result<Vec<u8>, ZstdError> {
         let mut dst = vec![0u8; super::compress_bound(src.len())];
         self.begin(dict, Some(src.len() as u64))?;
         // SAFETY: `dst` has compress_bound capacity, `src` is a live slice, the context is
         // live and its dictionary reference stays valid until `end` below.
         let result = unsafe {
-            zstd_sys::ZSTD_compress2(self.ptr.as_ptr(), dst.as_mut_ptr().cast(), dst.len(), src.as_ptr().cast(), src.len())
+            zstd_sys::ZSTD_compress2(
+                self.ptr.as_ptr(),
+                dst.as_mut_ptr().cast(),
+                dst.len(),
+                src.as_ptr().cast(),
+                src.len(),
+            )
         };
         self.end();
         dst.truncate(ZstdError::check(result)?);
@@ -204,15 +247,29 @@ impl CCtx {
     /// Compresses `src` after loading the raw dictionary bytes into the context, digesting
     /// them again for this one call: what a processor pays when it switches dictionaries
     /// without prepared ones (kept to measure that cost against `compress_to_vec`).
-    pub fn compress_to_vec_reloading(&mut self, dict: &[u8], src: &[u8]) -> Result<Vec<u8>, ZstdError> {
+    pub fn compress_to_vec_reloading(
+        &mut self,
+        dict: &[u8],
+        src: &[u8],
+    ) -> Result<Vec<u8>, ZstdError> {
         let mut dst = vec![0u8; super::compress_bound(src.len())];
         self.begin(None, Some(src.len() as u64))?;
         let ctx = self.ptr.as_ptr();
         // SAFETY: `ctx` is live; libzstd copies `dict` (ZSTD_CCtx_loadDictionary loads by
         // copy); `dst` has compress_bound capacity and `src` is a live slice.
         let result = unsafe {
-            ZstdError::check(zstd_sys::ZSTD_CCtx_loadDictionary(ctx, dict.as_ptr().cast(), dict.len()))?;
-            zstd_sys::ZSTD_compress2(ctx, dst.as_mut_ptr().cast(), dst.len(), src.as_ptr().cast(), src.len())
+            ZstdError::check(zstd_sys::ZSTD_CCtx_loadDictionary(
+                ctx,
+                dict.as_ptr().cast(),
+                dict.len(),
+            ))?;
+            zstd_sys::ZSTD_compress2(
+                ctx,
+                dst.as_mut_ptr().cast(),
+                dst.len(),
+                src.as_ptr().cast(),
+                src.len(),
+            )
         };
         // SAFETY: loading no dictionary (NULL, 0) clears the one loaded above.
         unsafe { zstd_sys::ZSTD_CCtx_loadDictionary(ctx, std::ptr::null(), 0) };

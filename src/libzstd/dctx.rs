@@ -42,13 +42,22 @@ impl fmt::Display for DecodeError {
             DecodeError::Empty => f.write_str("empty input: no zstd frame"),
             DecodeError::NotZstd => f.write_str("not zstd data (unknown frame magic number)"),
             DecodeError::TrailingGarbage { offset } => {
-                write!(f, "data after the last frame at byte {offset} is not a zstd frame")
+                write!(
+                    f,
+                    "data after the last frame at byte {offset} is not a zstd frame"
+                )
             }
             DecodeError::Truncated { offset } => {
-                write!(f, "truncated input: the frame ends early, after {offset} bytes")
+                write!(
+                    f,
+                    "truncated input: the frame ends early, after {offset} bytes"
+                )
             }
             DecodeError::MissingDict { frame_dict } => {
-                write!(f, "the frame needs dictionary id {frame_dict} and no dictionary is available")
+                write!(
+                    f,
+                    "the frame needs dictionary id {frame_dict} and no dictionary is available"
+                )
             }
             DecodeError::DictMismatch { frame_dict, dict } => write!(
                 f,
@@ -86,9 +95,17 @@ impl DCtx {
         // SAFETY: plain allocation; NULL is handled below.
         let ptr = NonNull::new(unsafe { zstd_sys::ZSTD_createDCtx() }).ok_or(ZstdError::memory())?;
         // SAFETY: pure functions returning the recommended streaming buffer sizes.
-        let (in_size, out_size) =
-            unsafe { (zstd_sys::ZSTD_DStreamInSize(), zstd_sys::ZSTD_DStreamOutSize()) };
-        Ok(DCtx { ptr, input: vec![0; in_size], output: vec![0; out_size] })
+        let (in_size, out_size) = unsafe {
+            (
+                zstd_sys::ZSTD_DStreamInSize(),
+                zstd_sys::ZSTD_DStreamOutSize(),
+            )
+        };
+        Ok(DCtx {
+            ptr,
+            input: vec![0; in_size],
+            output: vec![0; out_size],
+        })
     }
 
     /// Reads more input after the unread bytes; false at end of input.
@@ -141,7 +158,9 @@ impl DCtx {
                         return match (had, first) {
                             (0, true) => Err(DecodeError::Empty),
                             (0, false) => Ok(None),
-                            _ => Err(DecodeError::Truncated { offset: w.consumed + had as u64 }),
+                            _ => Err(DecodeError::Truncated {
+                                offset: w.consumed + had as u64,
+                            }),
                         };
                     }
                 }
@@ -163,7 +182,10 @@ impl DCtx {
         // SAFETY: the context is live; a session reset drops any half-decoded frame and
         // dropping the dictionary reference ends the borrow of `dict`.
         unsafe {
-            zstd_sys::ZSTD_DCtx_reset(self.ptr.as_ptr(), zstd_sys::ZSTD_ResetDirective::ZSTD_reset_session_only);
+            zstd_sys::ZSTD_DCtx_reset(
+                self.ptr.as_ptr(),
+                zstd_sys::ZSTD_ResetDirective::ZSTD_reset_session_only,
+            );
             zstd_sys::ZSTD_DCtx_refDDict(self.ptr.as_ptr(), std::ptr::null());
         }
         result
@@ -176,13 +198,25 @@ impl DCtx {
         output: &mut dyn Write,
         limit: u64,
     ) -> Result<(u64, u64), DecodeError> {
-        let mut w = Window { start: 0, end: 0, consumed: 0, eof: false };
+        let mut w = Window {
+            start: 0,
+            end: 0,
+            consumed: 0,
+            eof: false,
+        };
         let mut total_out = 0u64;
         let mut first = true;
         while let Some(header) = self.next_header(&mut w, input, first)? {
             first = false;
-            let frame_dict = if header.skippable { None } else { self.check_dict(&header, dict)? };
-            if header.content_size.is_some_and(|size| size > limit.saturating_sub(total_out)) {
+            let frame_dict = if header.skippable {
+                None
+            } else {
+                self.check_dict(&header, dict)?
+            };
+            if header
+                .content_size
+                .is_some_and(|size| size > limit.saturating_sub(total_out))
+            {
                 return Err(DecodeError::TooLarge { limit });
             }
             self.start_frame(frame_dict)?;
@@ -205,9 +239,10 @@ impl DCtx {
         match (header.dict_id, dict) {
             (0, _) => Ok(None),
             (frame_dict, None) => Err(DecodeError::MissingDict { frame_dict }),
-            (frame_dict, Some(d)) if d.id() != frame_dict => {
-                Err(DecodeError::DictMismatch { frame_dict, dict: d.id() })
-            }
+            (frame_dict, Some(d)) if d.id() != frame_dict => Err(DecodeError::DictMismatch {
+                frame_dict,
+                dict: d.id(),
+            }),
             (_, Some(d)) => Ok(Some(d)),
         }
     }
@@ -260,7 +295,9 @@ impl DCtx {
                 if written + outbuf.pos as u64 > room {
                     return Err(DecodeError::TooLarge { limit: room });
                 }
-                output.write_all(&self.output[..outbuf.pos]).map_err(DecodeError::Write)?;
+                output
+                    .write_all(&self.output[..outbuf.pos])
+                    .map_err(DecodeError::Write)?;
                 written += outbuf.pos as u64;
             }
             if hint == 0 {

@@ -13,6 +13,8 @@ pub enum DictFormatError {
     BadMagic,
     /// The header is there but its entropy tables or content are unusable.
     Corrupt(ZstdError),
+    /// The header gives the dictionary id 0, which frames cannot record.
+    ZeroId,
 }
 
 impl fmt::Display for DictFormatError {
@@ -22,17 +24,27 @@ impl fmt::Display for DictFormatError {
                 f.write_str("not a zstd dictionary (no dictionary magic number)")
             }
             DictFormatError::Corrupt(e) => write!(f, "corrupt zstd dictionary: {e}"),
+            DictFormatError::ZeroId => {
+                f.write_str("zstd dictionary with id 0 (frames could not name it)")
+            }
         }
     }
 }
 
-/// Checks the magic number and returns the dictionary id written in the header.
+/// Checks the magic number and returns the dictionary id written in the header, which
+/// must not be 0: frames made with such a dictionary would carry no id, and could not be
+/// told from frames made without a dictionary.
 fn checked_id(dict: &[u8]) -> Result<u32, DictFormatError> {
-    let magic = dict.get(..4).map(|m| u32::from_le_bytes([m[0], m[1], m[2], m[3]]));
+    let magic = dict
+        .get(..4)
+        .map(|m| u32::from_le_bytes([m[0], m[1], m[2], m[3]]));
     if magic != Some(zstd_sys::ZSTD_MAGIC_DICTIONARY) {
         return Err(DictFormatError::BadMagic);
     }
-    Ok(dictionary_id(dict))
+    match dictionary_id(dict) {
+        0 => Err(DictFormatError::ZeroId),
+        id => Ok(id),
+    }
 }
 
 /// The id in a zstd dictionary's header (0 when the bytes are not a dictionary).

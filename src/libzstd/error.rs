@@ -15,7 +15,9 @@ impl ZstdError {
         // SAFETY: ZSTD_isError is a pure function of its argument.
         if unsafe { zstd_sys::ZSTD_isError(result) } != 0 {
             // SAFETY: as above; ZSTD_getErrorCode only decodes the value.
-            Err(ZstdError { code: unsafe { zstd_sys::ZSTD_getErrorCode(result) } })
+            Err(ZstdError {
+                code: unsafe { zstd_sys::ZSTD_getErrorCode(result) },
+            })
         } else {
             Ok(result)
         }
@@ -28,7 +30,9 @@ impl ZstdError {
 
     /// The error an allocation failure stands for.
     pub(crate) fn memory() -> ZstdError {
-        ZstdError { code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_memory_allocation }
+        ZstdError {
+            code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_memory_allocation,
+        }
     }
 
     /// libzstd's error code.
@@ -55,13 +59,17 @@ impl std::error::Error for ZstdError {}
 impl ZstdError {
     /// The error a dictionary that libzstd refused to load stands for.
     pub(crate) fn dictionary() -> ZstdError {
-        ZstdError { code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_dictionary_corrupted }
+        ZstdError {
+            code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_dictionary_corrupted,
+        }
     }
 }
 
 impl ZstdError {
     /// libzstd's "Src size is incorrect", used where the inputs cannot even be described.
     pub(crate) fn src_size() -> ZstdError {
-        ZstdError { code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_srcSize_wrong }
+        ZstdError {
+            code: zstd_sys::ZSTD_ErrorCode::ZSTD_error_srcSize_wrong,
+        }
     }
 }

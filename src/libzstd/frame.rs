@@ -28,8 +28,9 @@ pub enum HeaderParse {
 pub fn frame_header(src: &[u8]) -> Result<HeaderParse, ZstdError> {
     let mut header = std::mem::MaybeUninit::<zstd_sys::ZSTD_FrameHeader>::zeroed();
     // SAFETY: `header` is a valid, writable ZSTD_FrameHeader and `src` a live slice.
-    let result =
-        unsafe { zstd_sys::ZSTD_getFrameHeader(header.as_mut_ptr(), src.as_ptr().cast(), src.len()) };
+    let result = unsafe {
+        zstd_sys::ZSTD_getFrameHeader(header.as_mut_ptr(), src.as_ptr().cast(), src.len())
+    };
     let needed = ZstdError::check(result)?;
     if needed > 0 {
         return Ok(HeaderParse::NeedBytes(needed));

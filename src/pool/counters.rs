@@ -25,7 +25,8 @@ impl AtomicCounts {
     pub fn finish(&self, ok: bool, raw: u64, compressed: u64) {
         if ok {
             self.raw_bytes.fetch_add(raw, Ordering::Relaxed);
-            self.compressed_bytes.fetch_add(compressed, Ordering::Relaxed);
+            self.compressed_bytes
+                .fetch_add(compressed, Ordering::Relaxed);
             self.done.fetch_add(1, Ordering::Relaxed);
         } else {
             self.rejected.fetch_add(1, Ordering::Relaxed);

@@ -30,7 +30,11 @@ impl Prepared {
                 (ddict.id(), Digested::Decompress(ddict))
             }
         };
-        Ok(Prepared { id, size: dict.len(), digested })
+        Ok(Prepared {
+            id,
+            size: dict.len(),
+            digested,
+        })
     }
 
     /// The compression form, if this is one.

@@ -57,7 +57,10 @@ impl Pool {
     pub fn new(mode: Mode, config: Config, provider: Arc<dyn DictProvider>) -> Result<Pool, Error> {
         config.validate()?;
         let id = NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed);
-        Ok(Pool { shared: Arc::new(Shared::new(id, mode, config, provider)), handles: Mutex::new(Vec::new()) })
+        Ok(Pool {
+            shared: Arc::new(Shared::new(id, mode, config, provider)),
+            handles: Mutex::new(Vec::new()),
+        })
     }
 
     /// A compressing pool (the original `CompressorPool`).
@@ -103,7 +106,10 @@ impl Pool {
                             st.workers_alive += 1;
                         }
                         Err(e) if st.workers_alive == 0 => {
-                            return Err(Error::new(ErrorKind::Zstd, format!("cannot start a worker thread: {e}")));
+                            return Err(Error::new(
+                                ErrorKind::Zstd,
+                                format!("cannot start a worker thread: {e}"),
+                            ));
                         }
                         Err(_) => break,
                     }
@@ -120,7 +126,10 @@ impl Pool {
     /// entry was not taken (its callback is not called).
     pub fn add(&self, entry: Entry) -> Result<(), Error> {
         if entry.dict_name.as_deref() == Some("") {
-            return Err(Error::new(ErrorKind::InvalidArgument, format!("{}: empty dictionary name (use none instead)", entry.name)));
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{}: empty dictionary name (use none instead)", entry.name),
+            ));
         }
         let shared = &self.shared;
         let mut st = shared.lock();
@@ -161,7 +170,10 @@ impl Pool {
     pub fn wait(&self) -> Result<(), Error> {
         self.refuse_on_worker("wait")?;
         let flow = &self.shared.flow;
-        drop(self.shared.sleep_until(self.shared.lock(), None, |_| flow.idle()));
+        drop(
+            self.shared
+                .sleep_until(self.shared.lock(), None, |_| flow.idle()),
+        );
         Ok(())
     }
 
@@ -187,10 +199,17 @@ impl Pool {
     /// Returns whether it is stopped. Refused from inside the pool's own callbacks.
     pub fn join(&self, timeout: Option<Duration>) -> Result<bool, Error> {
         self.refuse_on_worker("join")?;
-        let (st, stopped) = self.shared.sleep_until(self.shared.lock(), timeout, |st| st.lifecycle == State::Stopped);
+        let (st, stopped) = self.shared.sleep_until(self.shared.lock(), timeout, |st| {
+            st.lifecycle == State::Stopped
+        });
         drop(st);
         if stopped {
-            for handle in self.handles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            for handle in self
+                .handles
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .drain(..)
+            {
                 let _ = handle.join();
             }
         }
@@ -208,15 +227,25 @@ impl Pool {
         let mut categories: Vec<_> = st
             .categories
             .values()
-            .map(|c| CategoryStats { counts: c.counts.snapshot(), ..c.stats.clone() })
+            .map(|c| CategoryStats {
+                counts: c.counts.snapshot(),
+                ..c.stats.clone()
+            })
             .collect();
         categories.sort_by(|a, b| a.name.cmp(&b.name));
-        Stats { totals: self.shared.totals.snapshot(), categories }
+        Stats {
+            totals: self.shared.totals.snapshot(),
+            categories,
+        }
     }
 
     /// The rejected entries so far, in the order they ended.
     pub fn rejected(&self) -> Vec<Rejection> {
-        self.shared.rejected.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .rejected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Zstd contexts created so far (see the processor rule in `Config::processors`).
@@ -242,7 +271,10 @@ impl Pool {
 }
 
 fn stopped() -> Error {
-    Error::new(ErrorKind::Stopped, "the pool is stopped or stopping: it takes no new entries")
+    Error::new(
+        ErrorKind::Stopped,
+        "the pool is stopped or stopping: it takes no new entries",
+    )
 }
 
 impl Drop for Pool {

@@ -26,7 +26,11 @@ pub(crate) enum DictState {
     /// A worker is asking the provider; entries wait.
     Loading { waiting: Vec<Entry> },
     /// No dictionary yet: entries wait until there are enough to train on.
-    Collecting { entries: Vec<Entry>, bytes: u64, oldest: u64 },
+    Collecting {
+        entries: Vec<Entry>,
+        bytes: u64,
+        oldest: u64,
+    },
     /// A worker is training; entries that arrive meanwhile wait.
     Training { waiting: Vec<Entry> },
     /// Entries are processed at once, with this dictionary or without one.
@@ -45,7 +49,11 @@ pub(crate) struct Category {
 
 impl Category {
     fn new(name: &str, state: DictState, status: DictStatus) -> Category {
-        Category { state, stats: CategoryStats::new(name, status), counts: Arc::default() }
+        Category {
+            state,
+            stats: CategoryStats::new(name, status),
+            counts: Arc::default(),
+        }
     }
 }
 
@@ -149,17 +157,31 @@ impl Shared {
             let category = match &entry.dict_name {
                 None => Category::new("", DictState::Ready(None), DictStatus::NoCategory),
                 Some(name) => {
-                    self.send(Task::Load { category: name.clone() });
-                    Category::new(name, DictState::Loading { waiting: Vec::new() }, DictStatus::Loading)
+                    self.send(Task::Load {
+                        category: name.clone(),
+                    });
+                    Category::new(
+                        name,
+                        DictState::Loading {
+                            waiting: Vec::new(),
+                        },
+                        DictStatus::Loading,
+                    )
                 }
             };
             st.categories.insert(key.to_owned(), category);
         }
-        let Some(category) = st.categories.get_mut(key) else { return };
+        let Some(category) = st.categories.get_mut(key) else {
+            return;
+        };
         category.counts.add();
         entry.counts = Some(Arc::clone(&category.counts));
         let collecting = matches!(category.state, DictState::Collecting { .. });
-        let key = if collecting { entry.dict_name.clone() } else { None };
+        let key = if collecting {
+            entry.dict_name.clone()
+        } else {
+            None
+        };
         self.route(st, entry);
         if let Some(key) = key {
             self.maybe_train(st, &key);
@@ -172,20 +194,33 @@ impl Shared {
         let Some(category) = st.categories.get_mut(key) else {
             // Categories are never removed; this only guards against a bug.
             let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
-            return self.send(Task::Reject { entry: Box::new(entry), error });
+            return self.send(Task::Reject {
+                entry: Box::new(entry),
+                error,
+            });
         };
         match &mut category.state {
             DictState::Loading { waiting } | DictState::Training { waiting } => waiting.push(entry),
-            DictState::Ready(dict) => self.send(Task::Process { entry, dict: dict.clone() }),
+            DictState::Ready(dict) => self.send(Task::Process {
+                entry,
+                dict: dict.clone(),
+            }),
             DictState::Failed(error) => {
                 let error = error.clone();
-                self.send(Task::Reject { entry: Box::new(entry), error });
+                self.send(Task::Reject {
+                    entry: Box::new(entry),
+                    error,
+                });
             }
             // The caller decides when to check the training thresholds (`maybe_train`), so
             // that entries released together are counted together.
-            DictState::Collecting { entries, bytes, oldest } => {
+            DictState::Collecting {
+                entries,
+                bytes,
+                oldest,
+            } => {
                 *oldest = (*oldest).min(entry.seq);
-                *bytes += entry.size.unwrap_or(0);
+                *bytes = bytes.saturating_add(entry.size.unwrap_or(0));
                 entries.push(entry);
                 self.flow.held.fetch_add(1, Ordering::SeqCst);
             }
@@ -196,8 +231,17 @@ impl Shared {
     pub fn maybe_train(&self, st: &mut PoolState, key: &str) {
         let t = &self.config.training;
         let flushed_upto = st.flushed_upto;
-        let Some(category) = st.categories.get_mut(key) else { return };
-        let DictState::Collecting { entries, bytes, oldest } = &category.state else { return };
+        let Some(category) = st.categories.get_mut(key) else {
+            return;
+        };
+        let DictState::Collecting {
+            entries,
+            bytes,
+            oldest,
+        } = &category.state
+        else {
+            return;
+        };
         let enough = entries.len() >= t.min_samples && *bytes >= t.min_bytes;
         let full = entries.len() >= t.max_samples || *bytes >= t.max_bytes;
         if enough || full || *oldest < flushed_upto {
@@ -207,15 +251,25 @@ impl Shared {
 
     /// Moves a collecting category's entries into a training task.
     pub fn start_training(&self, st: &mut PoolState, key: &str) {
-        let Some(category) = st.categories.get_mut(key) else { return };
-        let previous = std::mem::replace(&mut category.state, DictState::Training { waiting: Vec::new() });
+        let Some(category) = st.categories.get_mut(key) else {
+            return;
+        };
+        let previous = std::mem::replace(
+            &mut category.state,
+            DictState::Training {
+                waiting: Vec::new(),
+            },
+        );
         let DictState::Collecting { entries, .. } = previous else {
             category.state = previous;
             return;
         };
         category.stats.status = DictStatus::Training;
         self.flow.held.fetch_sub(entries.len(), Ordering::SeqCst);
-        self.send(Task::Train { category: key.to_owned(), entries });
+        self.send(Task::Train {
+            category: key.to_owned(),
+            entries,
+        });
     }
 
     /// Every entry added so far stops waiting for samples: their categories train now,
@@ -246,7 +300,9 @@ impl Shared {
             .categories
             .iter()
             .filter_map(|(k, c)| match &c.state {
-                DictState::Collecting { entries, .. } if !entries.is_empty() => Some((entries.len(), k.clone())),
+                DictState::Collecting { entries, .. } if !entries.is_empty() => {
+                    Some((entries.len(), k.clone()))
+                }
                 _ => None,
             })
             .max();
@@ -261,7 +317,9 @@ impl Shared {
         if matches!(&state, DictState::Ready(Some(_))) {
             self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
         }
-        let Some(category) = st.categories.get_mut(key) else { return };
+        let Some(category) = st.categories.get_mut(key) else {
+            return;
+        };
         let previous = std::mem::replace(&mut category.state, state);
         category.stats.status = status;
         let mut entries = waiting;
@@ -293,19 +351,24 @@ impl Shared {
         }
         let counts = entry.counts.take();
         // Release the input and output (closing files, freeing callback state) before the
-        // entry counts as finished.
-        drop(entry);
+        // entry counts as finished; their `Drop` is the caller's code and may panic.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(entry)));
         let (ok, raw, compressed) = match (&result, self.mode) {
             (Ok(done), Mode::Compress) => (true, done.bytes_in, done.bytes_out),
             (Ok(done), Mode::Decompress) => (true, done.bytes_out, done.bytes_in),
             (Err(_), _) => (false, 0, 0),
         };
+        // The rejection is listed before it is counted: a reader who sees the count can
+        // fetch that many rejections.
+        if let Err(rejection) = result {
+            self.rejected
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rejection);
+        }
         self.totals.finish(ok, raw, compressed);
         if let Some(counts) = counts {
             counts.finish(ok, raw, compressed);
-        }
-        if let Err(rejection) = result {
-            self.rejected.lock().unwrap_or_else(|e| e.into_inner()).push(rejection);
         }
         let left = self.flow.in_flight.fetch_sub(1, Ordering::SeqCst) - 1;
         if left == 0 {
@@ -353,7 +416,12 @@ impl Shared {
             st = match left {
                 None => self.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
                 Some(left) if left.is_zero() => break false,
-                Some(left) => self.changed.wait_timeout(st, left).unwrap_or_else(|e| e.into_inner()).0,
+                Some(left) => {
+                    self.changed
+                        .wait_timeout(st, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
             };
         };
         self.flow.sleepers.fetch_sub(1, Ordering::SeqCst);

@@ -86,21 +86,30 @@ fn process(
 ) -> Option<Slot<Processor>> {
     let dict_id = dict.as_ref().map_or(0, |d| d.id);
     let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
-    let exchanged = shared.processors.exchange(held, dict_id, loaded, || match shared.mode {
-        Mode::Compress => CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress),
-        Mode::Decompress => DCtx::new().map(Processor::Decompress),
-    });
+    let exchanged = shared
+        .processors
+        .exchange(held, dict_id, loaded, || match shared.mode {
+            Mode::Compress => {
+                CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress)
+            }
+            Mode::Decompress => DCtx::new().map(Processor::Decompress),
+        });
     let mut slot = match exchanged {
         Ok(slot) => slot,
         Err(e) => {
-            let error = Error::new(ErrorKind::Zstd, format!("creating a zstd context failed: {e}"));
+            let error = Error::new(
+                ErrorKind::Zstd,
+                format!("creating a zstd context failed: {e}"),
+            );
             let rejection = entry.rejection(error);
             shared.finish(entry, Err(rejection));
             return None;
         }
     };
     let max = shared.config.max_decompressed_size;
-    let outcome = catch_unwind(AssertUnwindSafe(|| stream(&mut slot.processor, &mut entry, dict.as_deref(), max)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        stream(&mut slot.processor, &mut entry, dict.as_deref(), max)
+    }));
     let (result, keep) = match outcome {
         Ok(result) => {
             slot.dict_id = dict_id;
@@ -110,11 +119,22 @@ fn process(
             // The context may be mid-frame: drop it rather than reuse it.
             drop(slot);
             shared.processors.forget();
-            (Err(Error::new(ErrorKind::Panic, panic_message(payload.as_ref()))), None)
+            (
+                Err(Error::new(
+                    ErrorKind::Panic,
+                    panic_message(payload.as_ref()),
+                )),
+                None,
+            )
         }
     };
     let result: EntryResult = match result {
-        Ok((bytes_in, bytes_out)) => Ok(EntryDone { name: entry.name.clone(), bytes_in, bytes_out, dict_id }),
+        Ok((bytes_in, bytes_out)) => Ok(EntryDone {
+            name: entry.name.clone(),
+            bytes_in,
+            bytes_out,
+            dict_id,
+        }),
         Err(error) => Err(entry.rejection(error)),
     };
     shared.finish(entry, result);
@@ -137,14 +157,22 @@ fn stream(
                 &mut entry.input,
                 &mut entry.output,
             )
-            .map_err(|e| errors::compress(e, &entry.name))?,
+            .map_err(errors::compress)?,
         Processor::Decompress(dctx) => {
             let mut input = (&entry.prefix[..]).chain(&mut entry.input);
-            dctx.decompress_stream(dict.and_then(Prepared::ddict), &mut input, &mut entry.output, max)
-                .map_err(|e| errors::decode(e, &entry.name, entry.dict_name.as_deref()))?
+            dctx.decompress_stream(
+                dict.and_then(Prepared::ddict),
+                &mut input,
+                &mut entry.output,
+                max,
+            )
+            .map_err(|e| errors::decode(e, entry.dict_name.as_deref()))?
         }
     };
-    entry.output.flush().map_err(|e| Error::new(ErrorKind::Write, format!("{}: writing the output failed: {e}", entry.name)))?;
+    entry
+        .output
+        .flush()
+        .map_err(|e| Error::new(ErrorKind::Write, format!("writing the output failed: {e}")))?;
     Ok(counts)
 }
 
@@ -155,12 +183,24 @@ fn load(shared: &Shared, key: &str) {
     let looked_up = catch_unwind(AssertUnwindSafe(|| shared.provider.get(key)));
     let (state, status) = match looked_up {
         Err(payload) => {
-            let error = Error::new(ErrorKind::Panic, format!("dictionary '{key}': {}", panic_message(payload.as_ref())));
-            (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+            let error = Error::new(
+                ErrorKind::Panic,
+                format!("dictionary '{key}': {}", panic_message(payload.as_ref())),
+            );
+            (
+                DictState::Failed(error.clone()),
+                DictStatus::Failed(error.message),
+            )
         }
         Ok(Err(e)) => {
-            let error = Error::new(ErrorKind::Provider, format!("dictionary provider failed to get '{key}': {e}"));
-            (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+            let error = Error::new(
+                ErrorKind::Provider,
+                format!("dictionary provider failed to get '{key}': {e}"),
+            );
+            (
+                DictState::Failed(error.clone()),
+                DictStatus::Failed(error.message),
+            )
         }
         Ok(Ok(Some(bytes))) => match Prepared::new(mode, &bytes, level) {
             Ok(prepared) => {
@@ -169,16 +209,32 @@ fn load(shared: &Shared, key: &str) {
                     s.dict_id = id;
                     s.dict_size = size;
                 });
-                (DictState::Ready(Some(Arc::new(prepared))), DictStatus::Loaded)
+                (
+                    DictState::Ready(Some(Arc::new(prepared))),
+                    DictStatus::Loaded,
+                )
             }
             Err(e) => {
-                let error = Error::new(ErrorKind::BadDictionary, format!("dictionary '{key}' from the provider: {e}"));
-                (DictState::Failed(error.clone()), DictStatus::Failed(error.message))
+                let error = Error::new(
+                    ErrorKind::BadDictionary,
+                    format!("dictionary '{key}' from the provider: {e}"),
+                );
+                (
+                    DictState::Failed(error.clone()),
+                    DictStatus::Failed(error.message),
+                )
             }
         },
         Ok(Ok(None)) => {
             if mode == Mode::Compress && shared.config.training.enabled {
-                (DictState::Collecting { entries: Vec::new(), bytes: 0, oldest: u64::MAX }, DictStatus::Collecting)
+                (
+                    DictState::Collecting {
+                        entries: Vec::new(),
+                        bytes: 0,
+                        oldest: u64::MAX,
+                    },
+                    DictStatus::Collecting,
+                )
             } else {
                 (DictState::Ready(None), DictStatus::Absent)
             }
@@ -196,29 +252,40 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
     // entries past the budget are not read here (they stream as usual).
     let mut budget = config.max_bytes;
     for mut entry in entries {
-        let want = usize::try_from(budget).map_or(config.max_sample_size, |b| b.min(config.max_sample_size));
-        match read_prefix(&mut entry, want) {
-            Ok(()) => {
+        let want = usize::try_from(budget)
+            .map_or(config.max_sample_size, |b| b.min(config.max_sample_size));
+        // The input is the caller's code: a panic in it rejects this entry only.
+        let read = catch_unwind(AssertUnwindSafe(|| read_prefix(&mut entry, want)));
+        let error = match read {
+            Ok(Ok(())) => {
                 budget -= entry.prefix.len() as u64;
                 kept.push(entry);
+                continue;
             }
-            Err(e) => {
-                let error = Error::new(ErrorKind::Read, format!("{}: reading the input failed: {e}", entry.name));
-                let rejection = entry.rejection(error);
-                shared.finish(entry, Err(rejection));
-            }
-        }
+            Ok(Err(e)) => Error::new(ErrorKind::Read, format!("reading the input failed: {e}")),
+            Err(payload) => Error::new(ErrorKind::Panic, panic_message(payload.as_ref())),
+        };
+        let rejection = entry.rejection(error);
+        shared.finish(entry, Err(rejection));
     }
-    let samples: Vec<&[u8]> =
-        kept.iter().filter(|e| !e.prefix.is_empty()).take(config.max_samples).map(|e| &e.prefix[..]).collect();
+    let samples: Vec<&[u8]> = kept
+        .iter()
+        .filter(|e| !e.prefix.is_empty())
+        .take(config.max_samples)
+        .map(|e| &e.prefix[..])
+        .collect();
     let started = Instant::now();
-    let trained = catch_unwind(AssertUnwindSafe(|| trainer::train(&samples, config, shared.config.level)));
+    let trained = catch_unwind(AssertUnwindSafe(|| {
+        trainer::train(&samples, config, shared.config.level)
+    }));
     let seconds = started.elapsed().as_secs_f64();
     let training = match trained {
         Ok(training) => training,
         Err(payload) => trainer::Training {
             dictionary: None,
-            outcome: TrainingOutcome::Failed { reason: panic_message(payload.as_ref()) },
+            outcome: TrainingOutcome::Failed {
+                reason: panic_message(payload.as_ref()),
+            },
             samples: samples.len(),
             sample_bytes: samples.iter().map(|s| s.len() as u64).sum(),
             ratio_with: 0.0,
@@ -226,7 +293,10 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
         },
     };
     let (state, status) = match &training.dictionary {
-        None => (DictState::Ready(None), DictStatus::Trained(training.outcome.clone())),
+        None => (
+            DictState::Ready(None),
+            DictStatus::Trained(training.outcome.clone()),
+        ),
         Some(dict) => store(shared, key, dict, &training.outcome),
     };
     shared.update_category(key, |s| {
@@ -245,17 +315,39 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
 
 /// Stores a trained dictionary through the provider and prepares it. A dictionary the
 /// provider could not store is not used: frames made with it could not be read back.
-fn store(shared: &Shared, key: &str, dict: &[u8], outcome: &TrainingOutcome) -> (DictState, DictStatus) {
+fn store(
+    shared: &Shared,
+    key: &str,
+    dict: &[u8],
+    outcome: &TrainingOutcome,
+) -> (DictState, DictStatus) {
     let stored = catch_unwind(AssertUnwindSafe(|| shared.provider.put(key, dict)));
     let failure = match stored {
         Ok(Ok(())) => match Prepared::new(shared.mode, dict, shared.config.level) {
-            Ok(prepared) => return (DictState::Ready(Some(Arc::new(prepared))), DictStatus::Trained(outcome.clone())),
-            Err(e) => Error::new(ErrorKind::BadDictionary, format!("trained dictionary '{key}': {e}")),
+            Ok(prepared) => {
+                return (
+                    DictState::Ready(Some(Arc::new(prepared))),
+                    DictStatus::Trained(outcome.clone()),
+                );
+            }
+            Err(e) => Error::new(
+                ErrorKind::BadDictionary,
+                format!("trained dictionary '{key}': {e}"),
+            ),
         },
-        Ok(Err(e)) => Error::new(ErrorKind::Provider, format!("dictionary provider failed to store '{key}': {e}")),
-        Err(payload) => Error::new(ErrorKind::Panic, format!("dictionary '{key}': {}", panic_message(payload.as_ref()))),
+        Ok(Err(e)) => Error::new(
+            ErrorKind::Provider,
+            format!("dictionary provider failed to store '{key}': {e}"),
+        ),
+        Err(payload) => Error::new(
+            ErrorKind::Panic,
+            format!("dictionary '{key}': {}", panic_message(payload.as_ref())),
+        ),
     };
-    (DictState::Failed(failure.clone()), DictStatus::Failed(failure.message))
+    (
+        DictState::Failed(failure.clone()),
+        DictStatus::Failed(failure.message),
+    )
 }
 
 /// Reads up to `limit` bytes of the entry's input into its prefix (kept for compression).

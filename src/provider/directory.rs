@@ -25,7 +25,10 @@ impl DirectoryProvider {
     pub fn new(dir: impl Into<PathBuf>) -> io::Result<DirectoryProvider> {
         let dir = dir.into();
         fs::create_dir_all(&dir)?;
-        Ok(DirectoryProvider { dir, temp_counter: AtomicU64::new(0) })
+        Ok(DirectoryProvider {
+            dir,
+            temp_counter: AtomicU64::new(0),
+        })
     }
 
     /// The directory.
@@ -43,7 +46,8 @@ impl DirectoryProvider {
 fn escape(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for &b in name.as_bytes() {
-        let plain = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && !out.is_empty());
+        let plain =
+            b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && !out.is_empty());
         if plain {
             out.push(char::from(b));
         } else {
@@ -65,7 +69,9 @@ impl DictProvider for DirectoryProvider {
     fn put(&self, name: &str, dict: &[u8]) -> Result<(), ProviderError> {
         let target = self.path_of(name);
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        let temp = self.dir.join(format!(".{}.{}.{n}.tmp", escape(name), std::process::id()));
+        let temp = self
+            .dir
+            .join(format!(".{}.{}.{n}.tmp", escape(name), std::process::id()));
         let written = fs::File::create(&temp)
             .and_then(|mut file| file.write_all(dict).and_then(|()| file.sync_all()))
             .and_then(|()| fs::rename(&temp, &target));

@@ -26,11 +26,19 @@ impl MemoryProvider {
 
 impl DictProvider for MemoryProvider {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, ProviderError> {
-        Ok(self.dicts.lock().unwrap_or_else(|e| e.into_inner()).get(name).cloned())
+        Ok(self
+            .dicts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned())
     }
 
     fn put(&self, name: &str, dict: &[u8]) -> Result<(), ProviderError> {
-        self.dicts.lock().unwrap_or_else(|e| e.into_inner()).insert(name.to_owned(), dict.to_vec());
+        self.dicts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_owned(), dict.to_vec());
         Ok(())
     }
 }

@@ -134,7 +134,10 @@ impl Plan {
         let size = if config.dict_size != 0 {
             Size::Fixed(config.dict_size)
         } else {
-            Size::Share { divisor: BASE_SHARE, max: config.max_dict_size }
+            Size::Share {
+                divisor: BASE_SHARE,
+                max: config.max_dict_size,
+            }
         };
         let mut params = config.trainer;
         // k = 0 leaves the segments to us; d has a nonzero default (8), so d is searched
@@ -166,7 +169,10 @@ impl Plan {
             Stage::Sizes(
                 shares
                     .iter()
-                    .map(|&divisor| Size::Share { divisor, max: config.max_dict_size })
+                    .map(|&divisor| Size::Share {
+                        divisor,
+                        max: config.max_dict_size,
+                    })
                     .collect(),
             )
         });

@@ -80,9 +80,30 @@ mod tests {
 
     #[test]
     fn share_is_bounded() {
-        assert_eq!(Size::Share { divisor: 10, max: MAX_AUTO_SIZE }.capacity(0), MIN_AUTO_SIZE);
-        assert_eq!(Size::Share { divisor: 10, max: MAX_AUTO_SIZE }.capacity(1 << 20), (1 << 20) / 10);
-        assert_eq!(Size::Share { divisor: 10, max: MAX_AUTO_SIZE }.capacity(1 << 40), MAX_AUTO_SIZE);
+        assert_eq!(
+            Size::Share {
+                divisor: 10,
+                max: MAX_AUTO_SIZE
+            }
+            .capacity(0),
+            MIN_AUTO_SIZE
+        );
+        assert_eq!(
+            Size::Share {
+                divisor: 10,
+                max: MAX_AUTO_SIZE
+            }
+            .capacity(1 << 20),
+            (1 << 20) / 10
+        );
+        assert_eq!(
+            Size::Share {
+                divisor: 10,
+                max: MAX_AUTO_SIZE
+            }
+            .capacity(1 << 40),
+            MAX_AUTO_SIZE
+        );
         assert_eq!(Size::Fixed(4096).capacity(1), 4096);
         assert_eq!(Size::Fixed(1).capacity(1 << 30), LIBZSTD_MIN_SIZE);
     }

@@ -778,7 +778,7 @@ static void test_config(void) {
     CHECK_OK(zstdpool_config_get(cfg, ZSTDPOOL_OPT_LEVEL, &value));
     CHECK(value == 3);
     CHECK_OK(zstdpool_config_get(cfg, ZSTDPOOL_OPT_CHECKSUM, &value));
-    CHECK(value == 0);
+    CHECK(value == 1);
     CHECK_OK(zstdpool_config_get(cfg, ZSTDPOOL_OPT_WORKERS, &value));
     CHECK(value >= 1);
     CHECK_OK(zstdpool_config_get(cfg, ZSTDPOOL_OPT_TRAINING_ENABLED, &value));

@@ -38,7 +38,15 @@ impl Results {
         let size = data.len() as u64;
         Entry::new(name, category, Cursor::new(data), sink)
             .with_size(size)
-            .on_complete(move |r| results.0.lock().unwrap().entry(key).or_default().push(r.clone()))
+            .on_complete(move |r| {
+                results
+                    .0
+                    .lock()
+                    .unwrap()
+                    .entry(key)
+                    .or_default()
+                    .push(r.clone())
+            })
     }
 
     pub fn get(&self) -> BTreeMap<String, Vec<EntryResult>> {
@@ -48,7 +56,10 @@ impl Results {
 
 /// A small configuration: `workers` threads, training after a few samples.
 pub fn config(workers: usize) -> Config {
-    let mut config = Config { workers, ..Config::default() };
+    let mut config = Config {
+        workers,
+        ..Config::default()
+    };
     config.training.min_samples = 8;
     config.training.min_bytes = 0;
     config
@@ -79,7 +90,8 @@ fn run_all(pool: Pool, files: &[(String, Option<String>, Vec<u8>)]) -> BTreeMap<
     for (name, category, data) in files {
         let sink = Sink::default();
         sinks.insert(name.clone(), sink.clone());
-        pool.add(results.entry(name, category.as_deref(), data.clone(), sink)).unwrap();
+        pool.add(results.entry(name, category.as_deref(), data.clone(), sink))
+            .unwrap();
     }
     pool.stop();
     assert!(pool.join(None).unwrap());
@@ -105,7 +117,10 @@ impl io::Read for FailingReader {
         if self.pos >= self.fail_at {
             return Err(io::Error::other("disk on fire"));
         }
-        let n = buf.len().min(self.fail_at - self.pos).min(self.data.len() - self.pos);
+        let n = buf
+            .len()
+            .min(self.fail_at - self.pos)
+            .min(self.data.len() - self.pos);
         buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
@@ -133,7 +148,9 @@ impl Write for FailingWriter {
 
 /// Log-like text: lines with varying numbers, similar across `seed`s of one `kind`.
 pub fn log_text(kind: u32, seed: u64, lines: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut out = String::new();
     for i in 0..lines {
         x ^= x << 13;
@@ -157,8 +174,15 @@ pub fn log_text(kind: u32, seed: u64, lines: usize) -> Vec<u8> {
 pub fn dictionary(kind: u32) -> Vec<u8> {
     let samples: Vec<Vec<u8>> = (0..200).map(|i| log_text(kind, 1000 + i, 20)).collect();
     let refs: Vec<&[u8]> = samples.iter().map(|s| &s[..]).collect();
-    let params = zstdpool::libzstd::FastCoverParams { k: 200, d: 8, f: 20, ..Default::default() };
-    zstdpool::libzstd::train_fast_cover(&refs, 16 * 1024, &params).unwrap().0
+    let params = zstdpool::libzstd::FastCoverParams {
+        k: 200,
+        d: 8,
+        f: 20,
+        ..Default::default()
+    };
+    zstdpool::libzstd::train_fast_cover(&refs, 16 * 1024, &params)
+        .unwrap()
+        .0
 }
 
 /// A fresh directory under the system's temporary directory, removed on drop.
@@ -181,3 +205,85 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A small deterministic PRNG (SplitMix64) for seeded tests: same seed, same run.
+#[derive(Clone, Debug)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5EED_FA17_0000_0001)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (0 when n is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// True with probability `percent` / 100.
+    pub fn percent(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Runs `body` on its own thread and fails (naming `label`) if it panics or does not end
+/// within `limit`: a deadlock becomes a test failure instead of a hung test run.
+pub fn with_deadline<T: Send + 'static>(
+    label: &str,
+    limit: std::time::Duration,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name(format!("deadline:{label}"))
+        .spawn(move || {
+            let out = body();
+            let _ = tx.send(());
+            out
+        })
+        .unwrap();
+    match rx.recv_timeout(limit) {
+        Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match handle.join() {
+            Ok(out) => out,
+            Err(payload) => {
+                let text = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                panic!("{label} failed: {text}")
+            }
+        },
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{label} did not finish within {limit:?}: deadlock or hang")
+        }
+    }
+}
+
+/// The error kinds a decompression of bad input may end with.
+pub const DECODE_KINDS: [zstdpool::ErrorKind; 7] = [
+    zstdpool::ErrorKind::EmptyInput,
+    zstdpool::ErrorKind::NotZstd,
+    zstdpool::ErrorKind::Truncated,
+    zstdpool::ErrorKind::Corrupt,
+    zstdpool::ErrorKind::DictMissing,
+    zstdpool::ErrorKind::DictMismatch,
+    zstdpool::ErrorKind::TooLarge,
+];
