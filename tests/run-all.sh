@@ -13,3 +13,6 @@ cargo clippy --all-targets --quiet -- -D warnings
 
 step "Rust tests"
 cargo test --quiet
+
+step "C API tests: plain, AddressSanitizer + UndefinedBehaviorSanitizer, valgrind"
+bash tests/c/run.sh
