@@ -88,16 +88,6 @@
 #define ZSTDPOOL_QUOTE_EXPANDED_(x) #x
 
 /**
- * Largest dictionary the automatic sizing asks for by default (`TrainingConfig::max_dict_size`).
- * zstd's usual advice is about 110 KiB, but on logs whose entries repeat each other a lot the
- * held-back judge kept preferring larger ones up to about half the training volume (1 MiB
- * for a 2 MB category); beyond 1 MiB the gain per byte is small while every loaded
- * dictionary costs its size in memory (twice: CDict and DDict) and training time grows with
- * the dictionary.
- */
-#define MAX_AUTO_SIZE (1024 * 1024)
-
-/**
  * Major version of the header (the library's version at the time it was generated).
  */
 #define ZSTDPOOL_VERSION_MAJOR 0
@@ -584,9 +574,9 @@ typedef int32_t (*zstdpool_write_fn)(void *user_data,
 /**
  * An entry's done callback: the pool is done with the entry. status is ZSTDPOOL_OK and
  * message NULL when it succeeded, with bytes_in read from the input and bytes_out written
- * to the output; otherwise status is the error code, message says what went wrong (the
- * same as zstdpool_pool_rejected() reports), bytes_in and bytes_out are 0, and any output
- * written is partial: discard it.
+ * to the output; otherwise status is the error code, message says what went wrong,
+ * starting with the entry's name ("NAME: ...", the same message zstdpool_pool_rejected()
+ * reports), bytes_in and bytes_out are 0, and any output written is partial: discard it.
  *
  * Called exactly once for every entry zstdpool_pool_add() accepted, on one of the pool's
  * worker threads, after the entry's last read or write callback: afterwards the pool

@@ -133,9 +133,9 @@ pub type zstdpool_write_fn =
 
 /// An entry's done callback: the pool is done with the entry. status is ZSTDPOOL_OK and
 /// message NULL when it succeeded, with bytes_in read from the input and bytes_out written
-/// to the output; otherwise status is the error code, message says what went wrong (the
-/// same as zstdpool_pool_rejected() reports), bytes_in and bytes_out are 0, and any output
-/// written is partial: discard it.
+/// to the output; otherwise status is the error code, message says what went wrong,
+/// starting with the entry's name ("NAME: ...", the same message zstdpool_pool_rejected()
+/// reports), bytes_in and bytes_out are 0, and any output written is partial: discard it.
 ///
 /// Called exactly once for every entry zstdpool_pool_add() accepted, on one of the pool's
 /// worker threads, after the entry's last read or write callback: afterwards the pool
