@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Install test: builds the library with the standard CMake flow, installs it into a
+# temporary prefix, and uses it the ways a C or C++ user would:
+#
+#   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+#   cmake --build build
+#   cmake --install build --prefix PREFIX
+#
+# (c) the installed files: the exact list, the library links and SONAME, zstdpool.pc, the
+#     version compatibility rule, a relocated prefix, DESTDIR;
+# (a) a fresh out-of-tree CMake project (tests/install/consumer) with
+#     find_package(zstdpool CONFIG REQUIRED): a C program linked to zstdpool::zstdpool and
+#     to zstdpool::zstdpool_static; the C++ example (examples/cpp); logpack
+#     (examples/logpack) shared and static, and logpack's behaviour on a small tree (round
+#     trips, file names with spaces, empty files and directories, failures, usage errors);
+# (b) pkg-config: `cc app.c $(pkg-config --cflags --libs zstdpool)`, and a static link with
+#     Libs.private.
+#
+# Environment: ZSTDPOOL_BUILD_DIR (the CMake build directory, default build/: reused, so a
+# second run does not rebuild the library), CC, CXX, KEEP_TMP=1 (keep the temporary
+# directory). Ends with "N passed, M failed"; exits non-zero on any failure.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+build="${ZSTDPOOL_BUILD_DIR:-$root/build}"
+cc="${CC:-cc}"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/zstdpool-install.XXXXXX")"
+if [ "${KEEP_TMP:-0}" = 1 ]; then
+    echo "temporary directory: $tmp"
+else
+    trap 'rm -rf "$tmp"' EXIT
+fi
+prefix="$tmp/prefix"
+logs="$tmp/logs"
+mkdir -p "$logs"
+
+passed=0
+failed=0
+n=0
+pass() {
+    passed=$((passed + 1))
+    echo "ok   $*"
+}
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $*"
+}
+# check NAME COMMAND...: runs COMMAND, logging its output; passes if it exits 0.
+check() {
+    local name="$1"
+    shift
+    n=$((n + 1))
+    local log="$logs/$n.log"
+    if "$@" >"$log" 2>&1; then
+        pass "$name"
+        return 0
+    fi
+    fail "$name (exit $?; log $log)"
+    sed 's/^/     | /' "$log" | tail -30
+    return 1
+}
+# expect NAME ACTUAL EXPECTED
+expect() {
+    if [ "$2" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1: got '$2', expected '$3'"
+    fi
+}
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+
+version="$(sed -n 's/^#define ZSTDPOOL_VERSION_MAJOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
+major="$version"
+minor="$(sed -n 's/^#define ZSTDPOOL_VERSION_MINOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
+patch="$(sed -n 's/^#define ZSTDPOOL_VERSION_PATCH \([0-9]*\)$/\1/p' include/zstdpool.h)"
+version="$major.$minor.$patch"
+if [ "$major" = 0 ]; then soname="libzstdpool.so.0.$minor"; else soname="libzstdpool.so.$major"; fi
+realname="libzstdpool.so.$version"
+
+# --- Build and install ------------------------------------------------------------------------
+t0=$SECONDS
+check "cmake configure (Release)" cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release || finish
+check "cmake --build" cmake --build "$build" || finish
+check "cmake --install --prefix" cmake --install "$build" --prefix "$prefix" || finish
+echo "     (build and install: $((SECONDS - t0)) s)"
+lib="$prefix/lib"
+
+# --- (c) The installed files ---------------------------------------------------------------------
+expected="$(LC_ALL=C sort <<LIST
+include/zstdpool.h
+lib/$realname
+lib/$soname
+lib/libzstdpool.so
+lib/libzstdpool.a
+lib/cmake/zstdpool/zstdpoolConfig.cmake
+lib/cmake/zstdpool/zstdpoolConfigVersion.cmake
+lib/cmake/zstdpool/zstdpoolTargets.cmake
+lib/pkgconfig/zstdpool.pc
+LIST
+)"
+actual="$(cd "$prefix" && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort)"
+expect "installed file list" "$actual" "$expected"
+manifest="$(sed "s|^$prefix/||" "$build/install_manifest.txt" | LC_ALL=C sort)"
+expect "install_manifest.txt lists the same files" "$manifest" "$expected"
+expect "$soname -> $realname" "$(readlink "$lib/$soname")" "$realname"
+expect "libzstdpool.so -> $soname" "$(readlink "$lib/libzstdpool.so")" "$soname"
+expect "SONAME of $realname" \
+    "$(readelf -d "$lib/$realname" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')" "$soname"
+expect "the shared library exports only zstdpool_*" \
+    "$(nm -D --defined-only "$lib/$realname" | awk '{print $NF}' | grep -vc '^zstdpool_')" 0
+expect "installed header is include/zstdpool.h" "$(cmp -s include/zstdpool.h "$prefix/include/zstdpool.h" && echo same)" same
+expect "zstdpool_* symbols in the static library" \
+    "$(nm --defined-only "$lib/libzstdpool.a" 2>/dev/null | grep -c ' T zstdpool_version$')" 1
+
+pc="$lib/pkgconfig/zstdpool.pc"
+native="$(cat "$build"/stage/release/native-static-libs.txt)"
+expect "zstdpool.pc prefix" "$(sed -n 's/^prefix=//p' "$pc")" "$prefix"
+expect "zstdpool.pc Version" "$(sed -n 's/^Version: //p' "$pc")" "$version"
+expect "zstdpool.pc Libs.private = rustc --print native-static-libs" \
+    "$(sed -n 's/^Libs.private: //p' "$pc")" "$native"
+case "$native" in *-l*) pass "native-static-libs is not empty ($native)" ;; *) fail "native-static-libs is empty" ;; esac
+expect "zstdpoolTargets.cmake: Threads::Threads for -lpthread" \
+    "$(grep -c 'INTERFACE_LINK_LIBRARIES ".*Threads::Threads' "$lib/cmake/zstdpool/zstdpoolTargets.cmake")" 1
+
+# Version rule: while MAJOR is 0, only the same MAJOR.MINOR is compatible.
+probe() { # probe REQUEST -> TRUE/FALSE
+    local dir="$tmp/probe-$1"
+    cmake -S "$root/tests/install/version_probe" -B "$dir" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DREQUEST="$1" 2>&1 | sed -n 's/.*accepted: \(TRUE\|FALSE\).*/\1/p'
+}
+expect "find_package(zstdpool $major.$minor) accepted" "$(probe "$major.$minor")" TRUE
+expect "find_package(zstdpool $version) accepted" "$(probe "$version")" TRUE
+if [ "$major" = 0 ]; then
+    expect "find_package(zstdpool 0.$((minor + 1))) refused (0.x: SameMinorVersion)" \
+        "$(probe "0.$((minor + 1))")" FALSE
+    [ "$minor" -gt 0 ] && expect "find_package(zstdpool 0.$((minor - 1))) refused" \
+        "$(probe "0.$((minor - 1))")" FALSE
+fi
+expect "find_package(zstdpool $((major + 1)).0) refused" "$(probe "$((major + 1)).0")" FALSE
+
+# DESTDIR staging: files under DESTDIR, the .pc pointing at the final prefix.
+check "DESTDIR=... cmake --install --prefix /opt/zstdpool" \
+    env DESTDIR="$tmp/stage" cmake --install "$build" --prefix /opt/zstdpool
+expect "DESTDIR: zstdpool.pc prefix is the final prefix" \
+    "$(sed -n 's/^prefix=//p' "$tmp/stage/opt/zstdpool/lib/pkgconfig/zstdpool.pc" 2>/dev/null)" /opt/zstdpool
+expect "DESTDIR: the same files" \
+    "$(cd "$tmp/stage/opt/zstdpool" 2>/dev/null && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort)" \
+    "$expected"
+
+# A debug configure selects cargo's dev profile (checked in the generated build files, not
+# built: that would compile everything again).
+check "CMAKE_BUILD_TYPE=Debug selects cargo's debug profile" \
+    bash -c "cmake -S '$root' -B '$tmp/debug-config' -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+             grep -rqs -- '-DPROFILE=debug' '$tmp/debug-config/CMakeFiles' &&
+             ! grep -rqs -- '-DPROFILE=release' '$tmp/debug-config/CMakeFiles'"
+
+# --- (a) find_package from fresh out-of-tree projects --------------------------------------------
+consumer="$tmp/consumer"
+check "consumer: configure (find_package(zstdpool CONFIG REQUIRED))" \
+    cmake -S "$root/tests/install/consumer" -B "$consumer" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_COMPILER="$cc"
+check "consumer: build app (zstdpool::zstdpool) and app_static (zstdpool::zstdpool_static)" \
+    cmake --build "$consumer"
+check "consumer: app round trip (shared)" "$consumer/app"
+check "consumer: app_static round trip (static)" "$consumer/app_static"
+expect "consumer: app needs $soname" \
+    "$(readelf -d "$consumer/app" | grep -c "NEEDED.*\[$soname\]")" 1
+expect "consumer: app_static does not need libzstdpool.so" \
+    "$(readelf -d "$consumer/app_static" | grep -c 'NEEDED.*libzstdpool')" 0
+
+# The package is relocatable: move the prefix, build against the new place, run.
+moved="$tmp/moved-prefix"
+mv "$prefix" "$moved"
+check "relocated prefix: configure, build and run the consumer" \
+    bash -c "cmake -S '$root/tests/install/consumer' -B '$tmp/consumer-moved' -DCMAKE_PREFIX_PATH='$moved' &&
+             cmake --build '$tmp/consumer-moved' && '$tmp/consumer-moved/app' &&
+             readelf -d '$tmp/consumer-moved/app' | grep -q 'RUNPATH.*$moved/lib'"
+mv "$moved" "$prefix"
+
+cpp="$tmp/cpp"
+check "C++ example: configure and build (examples/cpp, C++17)" \
+    bash -c "cmake -S '$root/examples/cpp' -B '$cpp' -DCMAKE_PREFIX_PATH='$prefix' ${CXX:+-DCMAKE_CXX_COMPILER=$CXX} &&
+             cmake --build '$cpp'"
+check "C++ example: run" "$cpp/zstdpool_cpp_example"
+
+lp="$tmp/logpack"
+check "logpack: configure and build (shared)" \
+    bash -c "cmake -S '$root/examples/logpack' -B '$lp' -DCMAKE_PREFIX_PATH='$prefix' -DCMAKE_C_COMPILER='$cc' &&
+             cmake --build '$lp'"
+check "logpack: configure and build (static, ZSTDPOOL_STATIC=ON)" \
+    bash -c "cmake -S '$root/examples/logpack' -B '$lp-static' -DCMAKE_PREFIX_PATH='$prefix' -DZSTDPOOL_STATIC=ON &&
+             cmake --build '$lp-static'"
+logpack="$lp/logpack"
+
+# logpack's command line.
+usage_status() { "$logpack" "$@" >/dev/null 2>&1; echo $?; }
+expect "logpack (no arguments) exits 2" "$(usage_status)" 2
+expect "logpack frobnicate exits 2" "$(usage_status frobnicate a b)" 2
+expect "logpack compress IN (missing OUT) exits 2" "$(usage_status compress "$tmp")" 2
+expect "logpack --category bad exits 2" "$(usage_status compress "$tmp" "$tmp/x" --category bad)" 2
+expect "logpack --level (missing value) exits 2" "$(usage_status compress "$tmp" "$tmp/x" --level)" 2
+expect "logpack --level 99 exits 2 (rejected by the configuration)" "$(usage_status compress "$tmp/logs" "$tmp/x" --level 99)" 2
+expect "logpack decompress --level exits 2" "$(usage_status decompress "$tmp" "$tmp/x" --level 3)" 2
+expect "logpack --help exits 0" "$(usage_status --help)" 0
+"$logpack" 2>"$logs/usage.txt"
+expect "the usage message names both commands" "$(grep -c 'logpack compress\|logpack decompress' "$logs/usage.txt")" 2
+
+# A small tree: nested job directories, names with spaces, empty files, an empty directory, a
+# file at the top, a symlink (skipped).
+tree="$tmp/tree"
+for job in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    d="$tree/prod 42/job $job"
+    mkdir -p "$d"
+    for i in $(seq 1 40); do
+        echo "$(printf '2024-05-%02d' $((job % 28 + 1))) INFO step $i of job $job: all good, value=$((job * i * 7919 % 1000))"
+    done >"$d/Gauss_0042_$job.log"
+    printf '<summary job="%d"><success>True</success><events>%d</events></summary>\n' "$job" $((job * 100)) \
+        >"$d/summary Gauss $job.xml"
+    : >"$d/std.err"
+done
+mkdir -p "$tree/empty dir/inner"
+echo "top-level file" >"$tree/README top.txt"
+ln -s "README top.txt" "$tree/a symlink"
+
+lp_run() { # lp_run NAME ARGS...: runs logpack, keeping stdout in $logs/NAME.out
+    local name="$1"
+    shift
+    "$logpack" "$@" >"$logs/$name.out" 2>"$logs/$name.err"
+}
+json() { tail -1 "$logs/$1.out" | sed 's/,"categories":.*//' | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"; }
+files=$(find "$tree" -type f | wc -l)
+
+for mode in name dir; do
+    check "logpack compress --category $mode (small tree with spaces)" \
+        lp_run "c-$mode" compress "$tree" "$tmp/packed-$mode" --category "$mode" --workers 2 --level 5
+    check "logpack decompress --category $mode" \
+        lp_run "d-$mode" decompress "$tmp/packed-$mode" "$tmp/restored-$mode" --category "$mode"
+    check "logpack --category $mode: diff -r original restored (symlink aside)" \
+        diff -r --no-dereference -x 'a symlink' "$tree" "$tmp/restored-$mode"
+    expect "logpack --category $mode: JSON files" "$(json "c-$mode" files)" "$files"
+    expect "logpack --category $mode: JSON rejected" "$(json "c-$mode" rejected)" 0
+    expect "logpack --category $mode: JSON skipped (the symlink)" "$(json "c-$mode" skipped)" 1
+    expect "logpack --category $mode: bytes out of decompress = bytes in of compress" \
+        "$(json "d-$mode" bytes_out)" "$(json "c-$mode" bytes_in)"
+done
+expect "logpack --category name: categories" \
+    "$(tail -1 "$logs/c-name.out" | grep -o '"[^"]*":{"files"' | sed 's/":{"files"//; s/^"//' | LC_ALL=C sort | tr '\n' '|')" \
+    'Gauss_#_#.log|README top.txt|std.err|summary Gauss #.xml|'
+expect "logpack --category dir: categories (no dictionary for the top-level file)" \
+    "$(tail -1 "$logs/c-dir.out" | grep -o '"[^"]*":{"files"' | sed 's/":{"files"//; s/^"//' | LC_ALL=C sort | tr '\n' '|')" \
+    '|prod 42|'
+expect "logpack: the empty directory is recreated" "$(test -d "$tmp/restored-name/empty dir/inner" && echo yes)" yes
+expect "logpack: no temporary files left" "$(find "$tmp/packed-name" "$tmp/restored-name" -name '.logpack.*' | wc -l)" 0
+expect "logpack: dictionaries in OUT/.dicts" "$(test -f "$tmp/packed-name/.dicts/Gauss_%23_%23.log.zdict" && echo yes)" yes
+check "logpack output is a standard frame (zstd -d -D)" \
+    bash -c "zstd -q -d -c -D '$tmp/packed-name/.dicts/Gauss_%23_%23.log.zdict' '$tmp/packed-name/prod 42/job 3/Gauss_0042_3.log.zst' |
+             cmp - '$tree/prod 42/job 3/Gauss_0042_3.log'"
+check "logpack (static build) round trip" \
+    bash -c "'$lp-static/logpack' compress '$tree' '$tmp/packed-static' >/dev/null 2>&1 &&
+             '$lp-static/logpack' decompress '$tmp/packed-static' '$tmp/restored-static' >/dev/null 2>&1 &&
+             diff -r -x 'a symlink' '$tree' '$tmp/restored-static'"
+
+# Failures: a corrupt and a truncated frame are rejected and listed, the rest restored, exit 1.
+cp -r "$tmp/packed-name" "$tmp/broken"
+printf 'garbage' >"$tmp/broken/prod 42/job 2/std.err.zst"
+head -c 20 "$tmp/packed-name/prod 42/job 5/Gauss_0042_5.log.zst" >"$tmp/broken/prod 42/job 5/Gauss_0042_5.log.zst"
+lp_run broken decompress "$tmp/broken" "$tmp/restored-broken"
+expect "logpack decompress with 2 bad frames exits 1" "$?" 1
+expect "logpack: JSON rejected = 2" "$(json broken rejected)" 2
+expect "logpack: the rejected files are listed on stderr" \
+    "$(grep -c 'FAILED prod 42/job 2/std.err.zst: \|FAILED prod 42/job 5/Gauss_0042_5.log.zst: ' "$logs/broken.err")" 2
+expect "logpack: rejected outputs are not written" \
+    "$(ls "$tmp/restored-broken/prod 42/job 2/std.err" "$tmp/restored-broken/prod 42/job 5/Gauss_0042_5.log" 2>/dev/null | wc -l)" 0
+expect "logpack: the other files are restored" \
+    "$(diff -r -x 'a symlink' "$tree" "$tmp/restored-broken" 2>&1 | grep -c '^Only in')" 2
+
+# A wrong --category on decompression: frames meet another dictionary than their own.
+lp_run wrongcat decompress "$tmp/packed-name" "$tmp/restored-wrong" --category dir
+expect "logpack decompress with the wrong --category exits 1" "$?" 1
+
+# --- (b) pkg-config ---------------------------------------------------------------------------------
+export PKG_CONFIG_PATH="$lib/pkgconfig"
+expect "pkg-config --modversion zstdpool" "$(pkg-config --modversion zstdpool)" "$version"
+check "pkg-config: cc app.c \$(pkg-config --cflags --libs zstdpool)" \
+    bash -c "$cc -std=c99 -Wall -Wextra -Wpedantic -Werror '$root/tests/install/consumer/app.c' \
+             \$(pkg-config --cflags --libs zstdpool) -o '$tmp/app_pc'"
+check "pkg-config: run with LD_LIBRARY_PATH" env LD_LIBRARY_PATH="$lib" "$tmp/app_pc"
+static_libs="$(pkg-config --static --libs zstdpool | sed 's/-lzstdpool\b/-l:libzstdpool.a/')"
+check "pkg-config --static: static link with Libs.private ($static_libs)" \
+    bash -c "$cc -std=c99 -Wall -Wextra -Wpedantic -Werror '$root/tests/install/consumer/app.c' \
+             \$(pkg-config --cflags zstdpool) $static_libs -o '$tmp/app_pc_static' && '$tmp/app_pc_static'"
+expect "pkg-config --static: no libzstdpool.so needed" \
+    "$(readelf -d "$tmp/app_pc_static" 2>/dev/null | grep -c 'NEEDED.*libzstdpool')" 0
+
+echo "     (total: $((SECONDS - t0)) s)"
+finish
