@@ -16,3 +16,13 @@ cargo test --quiet
 
 step "C API tests: plain, AddressSanitizer + UndefinedBehaviorSanitizer, valgrind"
 bash tests/c/run.sh
+
+step "install, find_package, pkg-config, logpack, C++"
+bash tests/install/run.sh
+
+step "Python (ctypes) tests"
+cargo build --release --quiet
+python3 -m pytest -q tests/python
+
+step "demo: the README's first command"
+bash examples/demo.sh
