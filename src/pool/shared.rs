@@ -177,28 +177,15 @@ impl Shared {
         category.counts.add();
         entry.counts = Some(Arc::clone(&category.counts));
         let collecting = matches!(category.state, DictState::Collecting { .. });
-        let key = if collecting {
-            entry.dict_name.clone()
-        } else {
-            None
-        };
-        self.route(st, entry);
+        let key = collecting.then(|| key.to_owned());
+        self.route(category, entry);
         if let Some(key) = key {
             self.maybe_train(st, &key);
         }
     }
 
     /// Moves an entry on according to its category's dictionary state.
-    pub fn route(&self, st: &mut PoolState, entry: Entry) {
-        let key = entry.dict_name.as_deref().unwrap_or("");
-        let Some(category) = st.categories.get_mut(key) else {
-            // Categories are never removed; this only guards against a bug.
-            let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
-            return self.send(Task::Reject {
-                entry: Box::new(entry),
-                error,
-            });
-        };
+    fn route(&self, category: &mut Category, entry: Entry) {
         match &mut category.state {
             DictState::Loading { waiting } | DictState::Training { waiting } => waiting.push(entry),
             DictState::Ready(dict) => self.send(Task::Process {
@@ -318,6 +305,14 @@ impl Shared {
             self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
         }
         let Some(category) = st.categories.get_mut(key) else {
+            // Categories are never removed; this only guards against a bug, losing nothing.
+            for entry in waiting {
+                let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
+                self.send(Task::Reject {
+                    entry: Box::new(entry),
+                    error,
+                });
+            }
             return;
         };
         let previous = std::mem::replace(&mut category.state, state);
@@ -327,7 +322,7 @@ impl Shared {
             entries.extend(waiting);
         }
         for entry in entries {
-            self.route(&mut st, entry);
+            self.route(category, entry);
         }
         self.maybe_train(&mut st, key);
         drop(st);
