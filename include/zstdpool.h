@@ -1016,6 +1016,15 @@ zstdpool_status zstdpool_pool_rejected(const struct zstdpool_pool *pool,
                                        const char **message);
 
 /**
+ * A static short name of a ZSTDPOOL_DICT_* status code, for tables and JSON: "no_category",
+ * "loading", "collecting", "training", "loaded", "absent", "trained", "too_few_samples",
+ * "did_not_help", "train_failed", "failed"; "unknown" for any other value.
+ *
+ * Ownership: the string is static; never free it. Thread-safety: any thread, any time.
+ */
+const char *zstdpool_dict_status_str(int32_t status);
+
+/**
  * Writes the pool's totals over all entries to *out.
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).

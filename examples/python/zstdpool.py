@@ -271,6 +271,7 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "zstdpool_version_number": (c_uint32, []),
     "zstdpool_zstd_version": (c_char_p, []),
     "zstdpool_status_str": (c_char_p, [zstdpool_status]),
+    "zstdpool_dict_status_str": (c_char_p, [c_int32]),
     "zstdpool_last_error": (c_char_p, []),
     "zstdpool_config_new": (zstdpool_status, [_P(_P(zstdpool_config))]),
     "zstdpool_config_free": (None, [_P(zstdpool_config)]),

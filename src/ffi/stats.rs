@@ -94,6 +94,34 @@ pub struct zstdpool_category {
     pub sample_bytes: u64,
 }
 
+/// A static short name of a ZSTDPOOL_DICT_* status code, for tables and JSON: "no_category",
+/// "loading", "collecting", "training", "loaded", "absent", "trained", "too_few_samples",
+/// "did_not_help", "train_failed", "failed"; "unknown" for any other value.
+///
+/// Ownership: the string is static; never free it. Thread-safety: any thread, any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_dict_status_str(status: i32) -> *const c_char {
+    super::panic::catch_or(c"unknown".as_ptr(), || dict_status_name(status).as_ptr())
+}
+
+/// The short name of a ZSTDPOOL_DICT_* code (see zstdpool_dict_status_str()).
+fn dict_status_name(status: i32) -> &'static std::ffi::CStr {
+    match status {
+        ZSTDPOOL_DICT_NO_CATEGORY => c"no_category",
+        ZSTDPOOL_DICT_LOADING => c"loading",
+        ZSTDPOOL_DICT_COLLECTING => c"collecting",
+        ZSTDPOOL_DICT_TRAINING => c"training",
+        ZSTDPOOL_DICT_LOADED => c"loaded",
+        ZSTDPOOL_DICT_ABSENT => c"absent",
+        ZSTDPOOL_DICT_TRAINED => c"trained",
+        ZSTDPOOL_DICT_TOO_FEW_SAMPLES => c"too_few_samples",
+        ZSTDPOOL_DICT_DID_NOT_HELP => c"did_not_help",
+        ZSTDPOOL_DICT_TRAIN_FAILED => c"train_failed",
+        ZSTDPOOL_DICT_FAILED => c"failed",
+        _ => c"unknown",
+    }
+}
+
 /// A category's status code and description.
 fn describe(status: &DictStatus) -> (i32, String) {
     match status {

@@ -1310,6 +1310,10 @@ static void test_status_strings(void) {
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_READ), "reading the input failed") == 0);
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_PANIC + 1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_status_str(-1), "unknown status") == 0);
+    CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_TRAINED), "trained") == 0);
+    CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_DID_NOT_HELP), "did_not_help") == 0);
+    CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_FAILED + 1), "unknown") == 0);
+    CHECK(strcmp(zstdpool_dict_status_str(-1), "unknown") == 0);
     CHECK(strcmp(zstdpool_status_str(INT32_MIN), "unknown status") == 0);
     /* The codes, as documented. */
     CHECK(ZSTDPOOL_ERR_INVALID_ARGUMENT == 1 && ZSTDPOOL_ERR_INVALID_CONFIG == 2);

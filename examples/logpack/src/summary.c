@@ -16,23 +16,6 @@
 
 #include "tree.h"
 
-const char *summary_dict_status_name(int32_t status) {
-    switch (status) {
-    case ZSTDPOOL_DICT_NO_CATEGORY: return "no_category";
-    case ZSTDPOOL_DICT_LOADING: return "loading";
-    case ZSTDPOOL_DICT_COLLECTING: return "collecting";
-    case ZSTDPOOL_DICT_TRAINING: return "training";
-    case ZSTDPOOL_DICT_LOADED: return "loaded";
-    case ZSTDPOOL_DICT_ABSENT: return "absent";
-    case ZSTDPOOL_DICT_TRAINED: return "trained";
-    case ZSTDPOOL_DICT_TOO_FEW_SAMPLES: return "too_few_samples";
-    case ZSTDPOOL_DICT_DID_NOT_HELP: return "did_not_help";
-    case ZSTDPOOL_DICT_TRAIN_FAILED: return "train_failed";
-    case ZSTDPOOL_DICT_FAILED: return "failed";
-    default: return "unknown";
-    }
-}
-
 static double megabytes(uint64_t bytes) {
     return (double)bytes / 1e6;
 }
@@ -118,7 +101,7 @@ int summary_print(FILE *out, const zstdpool_pool *pool, const summary_run *run) 
                 (unsigned long long)in, (unsigned long long)outb,
                 ratio_of(c->counts.raw_bytes, c->counts.compressed_bytes),
                 (unsigned long)c->dict_id, (unsigned long long)c->dict_size,
-                summary_dict_status_name(c->status), c->status_message);
+                zstdpool_dict_status_str(c->status), c->status_message);
     }
     in_out(&totals, run->decompress, &in, &outb);
     fprintf(out, "%-28s %7llu %12llu %12llu %8.2f\n", "total", (unsigned long long)totals.added,
@@ -164,7 +147,7 @@ int summary_print(FILE *out, const zstdpool_pool *pool, const summary_run *run) 
                 (unsigned long long)in, (unsigned long long)outb,
                 ratio_of(c->counts.raw_bytes, c->counts.compressed_bytes),
                 (unsigned long)c->dict_id, (unsigned long long)c->dict_size);
-        json_string(out, summary_dict_status_name(c->status));
+        json_string(out, zstdpool_dict_status_str(c->status));
         fputs(",\"training_message\":", out);
         json_string(out, c->status_message);
         fprintf(out, ",\"train_seconds\":%.3f,\"samples\":%llu}", c->train_seconds,

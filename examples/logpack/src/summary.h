@@ -28,9 +28,6 @@ typedef struct {
     double seconds; /* whole run, walk included */
 } summary_run;
 
-/* Name of a ZSTDPOOL_DICT_* status, e.g. "trained", "did_not_help". */
-const char *summary_dict_status_name(int32_t status);
-
 /* Prints the progress line to stderr: on a terminal it rewrites one line ("\r"), else it
  * prints a new line each time. final ends the line on a terminal. */
 void summary_progress(const zstdpool_counts *totals, size_t total_files, int decompress,
