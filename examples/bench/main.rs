@@ -267,16 +267,11 @@ fn best_of<T>(repeat: usize, mut run: impl FnMut() -> T, seconds: impl Fn(&T) ->
     best
 }
 
-/// Trains every category's dictionary on one thread, on the samples the pool would take.
+/// Trains every category's dictionary on one thread, on the samples the pool takes (see
+/// `pool_samples`), so that both train the same dictionaries.
 fn train_all(items: &[Item], config: &Config) -> (BTreeMap<String, Vec<u8>>, f64) {
     let t = &config.training;
-    let mut by_category: BTreeMap<&str, Vec<&[u8]>> = BTreeMap::new();
-    for item in items {
-        let samples = by_category.entry(&item.category).or_default();
-        if samples.len() < t.max_samples {
-            samples.push(&item.data[..item.data.len().min(t.max_sample_size)]);
-        }
-    }
+    let by_category = pool_samples(items, config);
     let started = Instant::now();
     let mut dicts = BTreeMap::new();
     for (category, samples) in by_category {
@@ -285,6 +280,27 @@ fn train_all(items: &[Item], config: &Config) -> (BTreeMap<String, Vec<u8>>, f64
         }
     }
     (dicts, started.elapsed().as_secs_f64())
+}
+
+/// The samples the pool trains each category on when the entries are added in this order:
+/// a category trains on its first entries as soon as `min_samples` of them (declaring
+/// `min_bytes`) wait, or `max_samples` / `max_bytes` are reached; a category that never gets
+/// there trains at the final flush on all its entries. Each sample is an entry's first
+/// `max_sample_size` bytes.
+fn pool_samples<'a>(items: &'a [Item], config: &Config) -> BTreeMap<&'a str, Vec<&'a [u8]>> {
+    let t = &config.training;
+    let mut collecting: BTreeMap<&str, (Vec<&[u8]>, u64, bool)> = BTreeMap::new();
+    for item in items {
+        let (samples, bytes, triggered) = collecting.entry(&item.category).or_default();
+        if *triggered {
+            continue;
+        }
+        samples.push(&item.data[..item.data.len().min(t.max_sample_size)]);
+        *bytes += item.data.len() as u64;
+        let enough = samples.len() >= t.min_samples && *bytes >= t.min_bytes;
+        *triggered = enough || samples.len() >= t.max_samples || *bytes >= t.max_bytes;
+    }
+    collecting.into_iter().map(|(category, (samples, _, _))| (category, samples)).collect()
 }
 
 /// The per-category table: files, bytes, ratio without and with dictionaries, and what the
