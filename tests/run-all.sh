@@ -21,6 +21,12 @@ cargo test --quiet
 step "C API tests: plain, AddressSanitizer + UndefinedBehaviorSanitizer, valgrind"
 bash tests/c/run.sh
 
+step "C stress test: 100,000 entries with random stops (plain, ASan+UBSan), 5,000 under valgrind"
+bash tests/c/stress.sh
+
+step "fuzzing: replay the corpus, then 30 s per harness (libFuzzer)"
+bash fuzz/run.sh 30
+
 step "install, find_package, pkg-config, logpack, C++"
 bash tests/install/run.sh
 

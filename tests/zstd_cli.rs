@@ -7,6 +7,7 @@ use std::fs;
 use std::process::Command;
 use std::sync::Arc;
 
+use zstdpool::libzstd::{HeaderParse, frame_header};
 use zstdpool::{DictProvider, DirectoryProvider, MemoryProvider};
 
 fn zstd(args: &[&str]) {
@@ -70,21 +71,33 @@ fn we_read_frames_the_zstd_program_made_with_a_dictionary() {
         let data = common::log_text(2, i, 30);
         let src = dir.0.join(format!("f{i}"));
         fs::write(&src, &data).unwrap();
+        // Every other frame without its dictionary id (`--no-dictID`): decoded with the
+        // entry's dictionary all the same, as `zstd -d -D` does.
+        let id_flag = if i % 2 == 0 { "--check" } else { "--no-dictID" };
+        let out = format!("{}.zst", src.display());
+        let dict_arg = dict_path.to_str().unwrap();
         zstd(&[
             "-q",
             "-19",
             "--check",
+            id_flag,
             "-D",
-            dict_path.to_str().unwrap(),
+            dict_arg,
             src.to_str().unwrap(),
             "-o",
-            &format!("{}.zst", src.display()),
+            &out,
         ]);
-        frames.push((
-            format!("f{i}"),
-            Some("logs".to_owned()),
-            fs::read(format!("{}.zst", src.display())).unwrap(),
-        ));
+        let frame = fs::read(&out).unwrap();
+        let Ok(HeaderParse::Done(header)) = frame_header(&frame) else {
+            panic!("f{i}: no frame header");
+        };
+        assert_eq!(
+            header.dict_id == 0,
+            i % 2 == 1,
+            "f{i}: dictionary id {}",
+            header.dict_id
+        );
+        frames.push((format!("f{i}"), Some("logs".to_owned()), frame));
         originals.push(data);
     }
     let provider = Arc::new(MemoryProvider::new());

@@ -300,7 +300,10 @@ fn pool_samples<'a>(items: &'a [Item], config: &Config) -> BTreeMap<&'a str, Vec
         let enough = samples.len() >= t.min_samples && *bytes >= t.min_bytes;
         *triggered = enough || samples.len() >= t.max_samples || *bytes >= t.max_bytes;
     }
-    collecting.into_iter().map(|(category, (samples, _, _))| (category, samples)).collect()
+    collecting
+        .into_iter()
+        .map(|(category, (samples, _, _))| (category, samples))
+        .collect()
 }
 
 /// The per-category table: files, bytes, ratio without and with dictionaries, and what the

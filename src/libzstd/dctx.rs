@@ -230,14 +230,17 @@ impl DCtx {
         Ok((w.consumed, total_out))
     }
 
-    /// The dictionary a frame needs, checked against the one available.
+    /// The dictionary to decode a frame with: a frame naming a dictionary id needs the
+    /// available dictionary with that id; a frame naming none is decoded with the available
+    /// dictionary if any, as `zstd -d -D` does (it may come from `zstd --no-dictID`; a frame
+    /// made without a dictionary decodes the same with one).
     fn check_dict<'d>(
         &self,
         header: &super::FrameHeader,
         dict: Option<&'d DDict>,
     ) -> Result<Option<&'d DDict>, DecodeError> {
         match (header.dict_id, dict) {
-            (0, _) => Ok(None),
+            (0, dict) => Ok(dict),
             (frame_dict, None) => Err(DecodeError::MissingDict { frame_dict }),
             (frame_dict, Some(d)) if d.id() != frame_dict => Err(DecodeError::DictMismatch {
                 frame_dict,

@@ -369,7 +369,9 @@ impl Shared {
         if left == 0 {
             self.exit_if_done(&mut self.lock());
         }
-        let low_water = self.config.queue_capacity - self.config.queue_capacity / 4;
+        // A blocked `add` goes on once a quarter of the queue (at least one entry) is free.
+        let capacity = self.config.queue_capacity;
+        let low_water = capacity - (capacity / 4).max(1);
         self.wake_if(left <= self.flow.held() || left == low_water);
     }
 
