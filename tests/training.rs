@@ -251,3 +251,51 @@ fn job_trees_round_trip_byte_for_byte_with_any_number_of_workers() {
         }
     }
 }
+
+/// A memory provider whose `get` takes its time, so that entries pile up while it looks.
+struct SlowProvider(MemoryProvider, std::time::Duration);
+
+impl zstdpool::DictProvider for SlowProvider {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, zstdpool::provider::ProviderError> {
+        std::thread::sleep(self.1);
+        self.0.get(name)
+    }
+    fn put(&self, name: &str, dict: &[u8]) -> Result<(), zstdpool::provider::ProviderError> {
+        self.0.put(name, dict)
+    }
+}
+
+#[test]
+fn a_category_trains_on_the_same_entries_however_long_its_look_up_takes() {
+    let trained = |delay_ms: u64| {
+        let provider = Arc::new(SlowProvider(
+            MemoryProvider::new(),
+            std::time::Duration::from_millis(delay_ms),
+        ));
+        let pool = Pool::compressor(common::config(2), provider.clone()).unwrap();
+        let results = Results::default();
+        for i in 0..200 {
+            pool.add(results.entry(
+                &format!("e{i}"),
+                Some("logs"),
+                common::log_text(8, i, 30),
+                Sink::default(),
+            ))
+            .unwrap();
+        }
+        pool.stop();
+        pool.join(None).unwrap();
+        let stats = pool
+            .stats()
+            .categories
+            .into_iter()
+            .find(|c| c.name == "logs")
+            .unwrap();
+        (provider.0.snapshot()["logs"].clone(), stats.samples)
+    };
+    let (fast, fast_samples) = trained(0);
+    let (slow, slow_samples) = trained(100);
+    // min_samples is 8 (common::config): the first 8 entries, whenever they were released.
+    assert_eq!((fast_samples, slow_samples), (8, 8));
+    assert!(fast == slow, "the same samples give the same dictionary");
+}

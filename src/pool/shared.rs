@@ -180,7 +180,7 @@ impl Shared {
         let key = collecting.then(|| key.to_owned());
         self.route(category, entry);
         if let Some(key) = key {
-            self.maybe_train(st, &key);
+            self.maybe_train(st, &key, false);
         }
     }
 
@@ -214,8 +214,9 @@ impl Shared {
         }
     }
 
-    /// Starts training `key` if it has enough samples, or if its oldest entry was flushed.
-    pub fn maybe_train(&self, st: &mut PoolState, key: &str) {
+    /// Starts training `key` if it has enough samples or, `with_flush`, if its oldest entry
+    /// was flushed.
+    pub fn maybe_train(&self, st: &mut PoolState, key: &str, with_flush: bool) {
         let t = &self.config.training;
         let flushed_upto = st.flushed_upto;
         let Some(category) = st.categories.get_mut(key) else {
@@ -231,7 +232,8 @@ impl Shared {
         };
         let enough = entries.len() >= t.min_samples && *bytes >= t.min_bytes;
         let full = entries.len() >= t.max_samples || *bytes >= t.max_bytes;
-        if enough || full || *oldest < flushed_upto {
+        let flushed = with_flush && *oldest < flushed_upto;
+        if enough || full || flushed {
             self.start_training(st, key);
         }
     }
@@ -305,14 +307,9 @@ impl Shared {
             self.loaded_dicts.fetch_add(1, Ordering::Relaxed);
         }
         let Some(category) = st.categories.get_mut(key) else {
-            // Categories are never removed; this only guards against a bug, losing nothing.
-            for entry in waiting {
-                let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
-                self.send(Task::Reject {
-                    entry: Box::new(entry),
-                    error,
-                });
-            }
+            waiting
+                .into_iter()
+                .for_each(|entry| self.reject_orphan(entry));
             return;
         };
         let previous = std::mem::replace(&mut category.state, state);
@@ -321,12 +318,33 @@ impl Shared {
         if let DictState::Loading { waiting } | DictState::Training { waiting } = previous {
             entries.extend(waiting);
         }
+        // In order of arrival, checking the training thresholds after each entry, so that a
+        // category trains on the same entries however long its dictionary look-up took:
+        // its first entries up to the thresholds, or those added before a flush.
+        entries.sort_unstable_by_key(|e| e.seq);
         for entry in entries {
-            self.route(category, entry);
+            if entry.seq >= st.flushed_upto {
+                self.maybe_train(&mut st, key, true);
+            }
+            match st.categories.get_mut(key) {
+                Some(category) => self.route(category, entry),
+                None => self.reject_orphan(entry),
+            }
+            self.maybe_train(&mut st, key, false);
         }
-        self.maybe_train(&mut st, key);
+        self.maybe_train(&mut st, key, true);
         drop(st);
         self.wake_if(self.flow.idle());
+    }
+
+    /// Rejects an entry whose category is gone. Categories are never removed: this only
+    /// guards against a bug, so that even then no entry is lost.
+    fn reject_orphan(&self, entry: Entry) {
+        let error = Error::new(ErrorKind::Panic, "internal error: unknown category");
+        self.send(Task::Reject {
+            entry: Box::new(entry),
+            error,
+        });
     }
 
     /// Records per-category details once its dictionary is known.
