@@ -5,10 +5,30 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::stats::Counts;
 
-/// Entry and byte counts, updated lock-free; read as a `Counts` snapshot.
+/// A value alone on its cache line(s): the producer and the workers update different
+/// counters at a high rate, and sharing a line would make each update a cache miss.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct Padded<T>(pub T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Entry and byte counts, updated lock-free; read as a `Counts` snapshot. `added` is the
+/// producer's, the rest the workers'.
 #[derive(Debug, Default)]
 pub(crate) struct AtomicCounts {
-    added: AtomicU64,
+    added: Padded<AtomicU64>,
+    finished: Padded<Finished>,
+}
+
+/// The counts the workers update.
+#[derive(Debug, Default)]
+struct Finished {
     done: AtomicU64,
     rejected: AtomicU64,
     raw_bytes: AtomicU64,
@@ -23,24 +43,25 @@ impl AtomicCounts {
 
     /// One entry finished: done with its byte counts, or rejected.
     pub fn finish(&self, ok: bool, raw: u64, compressed: u64) {
+        let f = &self.finished;
         if ok {
-            self.raw_bytes.fetch_add(raw, Ordering::Relaxed);
-            self.compressed_bytes
-                .fetch_add(compressed, Ordering::Relaxed);
-            self.done.fetch_add(1, Ordering::Relaxed);
+            f.raw_bytes.fetch_add(raw, Ordering::Relaxed);
+            f.compressed_bytes.fetch_add(compressed, Ordering::Relaxed);
+            f.done.fetch_add(1, Ordering::Relaxed);
         } else {
-            self.rejected.fetch_add(1, Ordering::Relaxed);
+            f.rejected.fetch_add(1, Ordering::Relaxed);
         }
     }
 
     /// The counts now (each field exact; fields read one after the other).
     pub fn snapshot(&self) -> Counts {
+        let f = &self.finished;
         Counts {
             added: self.added.load(Ordering::Relaxed),
-            done: self.done.load(Ordering::Relaxed),
-            rejected: self.rejected.load(Ordering::Relaxed),
-            raw_bytes: self.raw_bytes.load(Ordering::Relaxed),
-            compressed_bytes: self.compressed_bytes.load(Ordering::Relaxed),
+            done: f.done.load(Ordering::Relaxed),
+            rejected: f.rejected.load(Ordering::Relaxed),
+            raw_bytes: f.raw_bytes.load(Ordering::Relaxed),
+            compressed_bytes: f.compressed_bytes.load(Ordering::Relaxed),
         }
     }
 }
@@ -52,11 +73,11 @@ impl AtomicCounts {
 #[derive(Debug, Default)]
 pub(crate) struct Flow {
     /// Entries added and not yet finished.
-    pub in_flight: AtomicUsize,
+    pub in_flight: Padded<AtomicUsize>,
     /// Of those, entries waiting in collecting categories (not progressing by themselves).
-    pub held: AtomicUsize,
+    pub held: Padded<AtomicUsize>,
     /// Threads blocked in `add`, `wait` or `join`.
-    pub sleepers: AtomicUsize,
+    pub sleepers: Padded<AtomicUsize>,
 }
 
 impl Flow {

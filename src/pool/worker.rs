@@ -129,8 +129,9 @@ fn process(
         }
     };
     let result: EntryResult = match result {
+        // The entry's name moves into its result: nothing reads it afterwards.
         Ok((bytes_in, bytes_out)) => Ok(EntryDone {
-            name: entry.name.clone(),
+            name: std::mem::take(&mut entry.name),
             bytes_in,
             bytes_out,
             dict_id,
