@@ -16,8 +16,14 @@ pub struct Baseline {
     pub frames: Vec<Vec<u8>>,
 }
 
-/// Runs the single-thread loop with `dicts` (by category) at `level`.
-pub fn run(items: &[Item], dicts: &BTreeMap<String, Vec<u8>>, level: i32) -> Baseline {
+/// Runs the single-thread loop with `dicts` (by category) at `level`, with frame checksums
+/// as configured (like the pool).
+pub fn run(
+    items: &[Item],
+    dicts: &BTreeMap<String, Vec<u8>>,
+    level: i32,
+    checksum: bool,
+) -> Baseline {
     let cdicts: BTreeMap<&str, CDict> = dicts
         .iter()
         .map(|(k, d)| (k.as_str(), CDict::new(d, level).expect("dictionary")))
@@ -26,13 +32,17 @@ pub fn run(items: &[Item], dicts: &BTreeMap<String, Vec<u8>>, level: i32) -> Bas
         .iter()
         .map(|(k, d)| (k.as_str(), DDict::new(d).expect("dictionary")))
         .collect();
-    let mut cctx = CCtx::new(level, false).expect("context");
+    let mut cctx = CCtx::new(level, checksum).expect("context");
+    // One reused output buffer; each frame is then kept (like the pool's outputs).
+    let mut buffer = Vec::new();
     let started = Instant::now();
     let frames: Vec<Vec<u8>> = items
         .iter()
         .map(|item| {
-            cctx.compress_to_vec(cdicts.get(item.category.as_str()), &item.data)
-                .expect("compress")
+            let dict = cdicts.get(item.category.as_str());
+            cctx.compress_into(dict, &item.data, &mut buffer)
+                .expect("compress");
+            buffer.clone()
         })
         .collect();
     let compress_seconds = started.elapsed().as_secs_f64();
@@ -59,8 +69,8 @@ pub fn run(items: &[Item], dicts: &BTreeMap<String, Vec<u8>>, level: i32) -> Bas
 }
 
 /// Compressed size of every entry without dictionaries (for the ratio without them).
-pub fn sizes_without_dictionaries(items: &[Item], level: i32) -> Vec<usize> {
-    let mut cctx = CCtx::new(level, false).expect("context");
+pub fn sizes_without_dictionaries(items: &[Item], level: i32, checksum: bool) -> Vec<usize> {
+    let mut cctx = CCtx::new(level, checksum).expect("context");
     items
         .iter()
         .map(|item| {

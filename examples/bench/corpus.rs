@@ -62,3 +62,20 @@ pub fn synthetic(count: u64, size: usize, categories: usize) -> Vec<Item> {
 pub fn bytes(items: &[Item]) -> u64 {
     items.iter().map(|i| i.data.len() as u64).sum()
 }
+
+/// `items` `rounds` times over (the same data, names suffixed with the round).
+pub fn repeated(items: &[Item], rounds: usize) -> Vec<Item> {
+    (0..rounds)
+        .flat_map(|round| {
+            items.iter().map(move |i| Item {
+                name: if round == 0 {
+                    i.name.clone()
+                } else {
+                    format!("{}#{round}", i.name)
+                },
+                category: i.category.clone(),
+                data: Arc::clone(&i.data),
+            })
+        })
+        .collect()
+}

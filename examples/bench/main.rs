@@ -3,7 +3,12 @@
 //! level. See the README's Performance section for how to read it.
 //!
 //! cargo run --release --example bench -- [CORPUS] [--workers N] [--level L]
-//!        [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R]
+//!        [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R] [--rounds K]
+//!
+//! --repeat R: each run is made R times and its fastest time kept (default 5).
+//! --rounds K: the compress and decompress runs (single thread and pool) process the entries
+//! K times over (default: enough rounds for 100 MB), so that one-time costs (starting threads,
+//! digesting dictionaries: a few ms) do not dominate; --rounds 1 shows them.
 
 mod baseline;
 mod corpus;
@@ -32,11 +37,12 @@ struct Args {
     categories: usize,
     switch_cost: bool,
     repeat: usize,
+    rounds: Option<usize>,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench [CORPUS] [--workers N] [--level L] [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R]"
+        "usage: bench [CORPUS] [--workers N] [--level L] [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R] [--rounds K]"
     );
     std::process::exit(2)
 }
@@ -50,7 +56,8 @@ fn parse_args() -> Args {
         entry_size: 1024,
         categories: 8,
         switch_cost: false,
-        repeat: 3,
+        repeat: 5,
+        rounds: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -63,6 +70,9 @@ fn parse_args() -> Args {
             "--categories" => args.categories = value().parse().unwrap_or_else(|_| usage()),
             "--switch-cost" => args.switch_cost = true,
             "--repeat" => args.repeat = value().parse::<usize>().unwrap_or_else(|_| usage()).max(1),
+            "--rounds" => {
+                args.rounds = Some(value().parse::<usize>().unwrap_or_else(|_| usage()).max(1))
+            }
             "-h" | "--help" => usage(),
             path if !path.starts_with('-') && args.corpus.is_none() => {
                 args.corpus = Some(path.into())
@@ -72,6 +82,9 @@ fn parse_args() -> Args {
     }
     args
 }
+
+/// Bytes the timed compress and decompress runs cover by default (see `--rounds`).
+const STEADY_BYTES: u64 = 100_000_000;
 
 /// Most entries held in memory for the in-memory runs of `--generate`.
 const IN_MEMORY_LIMIT: u64 = 100_000;
@@ -153,21 +166,35 @@ fn main() {
 
     // Each run is repeated and its fastest time kept, as the machine allows.
     let r = args.repeat;
+    // By default the timed runs go over at least STEADY_BYTES, so that throughput is measured
+    // rather than the start-up (threads, digesting dictionaries: a few milliseconds).
+    let rounds = args
+        .rounds
+        .unwrap_or_else(|| STEADY_BYTES.div_ceil(total.max(1)) as usize);
+    let run_items = corpus::repeated(&items, rounds);
+    let run_bytes = total * rounds as u64;
     eprintln!("single-thread baseline...");
     let base = best_of(
         r,
-        || baseline::run(&items, &dicts, args.level),
+        || baseline::run(&run_items, &dicts, args.level, config.checksum),
         |b| b.compress_seconds + b.decompress_seconds,
     );
     eprintln!("pool: compress, decompress, compress from scratch...");
     let compressed = best_of(
         r,
-        || runs::compress(&items, &config, Arc::clone(&provider)),
+        || runs::compress(&run_items, &config, Arc::clone(&provider)),
         |x| x.seconds,
     );
     let decompressed = best_of(
         r,
-        || runs::decompress(&items, &compressed.outputs, &config, Arc::clone(&provider)),
+        || {
+            runs::decompress(
+                &run_items,
+                &compressed.outputs,
+                &config,
+                Arc::clone(&provider),
+            )
+        },
         |x| x.seconds,
     );
     let scratch = best_of(
@@ -175,45 +202,64 @@ fn main() {
         || runs::from_scratch(&items, &config, Arc::new(MemoryProvider::new())),
         |x| x.seconds,
     );
-    let nodict = baseline::sizes_without_dictionaries(&items, args.level);
+    let nodict = baseline::sizes_without_dictionaries(&items, args.level, config.checksum);
 
-    let st_c = mbps(total, base.compress_seconds);
-    let st_d = mbps(total, base.decompress_seconds);
-    let pool_c = mbps(total, compressed.seconds);
-    let pool_d = mbps(total, decompressed.seconds);
+    let st_c = mbps(run_bytes, base.compress_seconds);
+    let st_d = mbps(run_bytes, base.decompress_seconds);
+    let pool_c = mbps(run_bytes, compressed.seconds);
+    let pool_d = mbps(run_bytes, decompressed.seconds);
+    // One round of the single-thread compression, for the from-scratch comparison.
+    let st_compress_once = base.compress_seconds / rounds as f64;
     let train_seconds: f64 = scratch
         .stats
         .categories
         .iter()
         .map(|c| c.train_seconds)
         .sum();
-    let scratch_efficiency =
-        (st_train_seconds + base.compress_seconds) / (workers * scratch.seconds);
-    let with_dict: u64 = base.frames.iter().map(|f| f.len() as u64).sum();
+    let scratch_efficiency = (st_train_seconds + st_compress_once) / (workers * scratch.seconds);
+    let frames = &base.frames[..items.len()];
+    let with_dict: u64 = frames.iter().map(|f| f.len() as u64).sum();
     let without: u64 = nodict.iter().map(|&n| n as u64).sum();
 
     println!(
-        "zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers",
+        "zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers, {} round(s), best of {}",
         items.len(),
         total as f64 / 1e6,
         args.level,
-        args.workers
+        args.workers,
+        rounds,
+        r
     );
     println!();
     println!("{:<44} {:>10} {:>10}", "run", "seconds", "MB/s");
-    let row = |name: &str, s: f64| println!("{name:<44} {s:>10.3} {:>10.1}", mbps(total, s));
+    let row =
+        |name: &str, s: f64, bytes: u64| println!("{name:<44} {s:>10.3} {:>10.1}", mbps(bytes, s));
     row(
         "single thread: compress (prepared dicts)",
         base.compress_seconds,
+        run_bytes,
     );
-    row("single thread: decompress", base.decompress_seconds);
-    row("pool: compress, dictionaries given", compressed.seconds);
-    row("pool: decompress", decompressed.seconds);
+    row(
+        "single thread: decompress",
+        base.decompress_seconds,
+        run_bytes,
+    );
+    row(
+        "pool: compress, dictionaries given",
+        compressed.seconds,
+        run_bytes,
+    );
+    row("pool: decompress", decompressed.seconds, run_bytes);
     row(
         "single thread: train all, then compress",
-        st_train_seconds + base.compress_seconds,
+        st_train_seconds + st_compress_once,
+        total,
     );
-    row("pool: compress from nothing (training)", scratch.seconds);
+    row(
+        "pool: compress from nothing (training)",
+        scratch.seconds,
+        total,
+    );
     println!();
     println!(
         "compress efficiency    {:.3}  (pool / (workers x single thread))",
@@ -224,7 +270,7 @@ fn main() {
         "scratch efficiency     {scratch_efficiency:.3}  (training {st_train_seconds:.2} s on one thread, {train_seconds:.2} s inside the pool)"
     );
     println!();
-    print_categories(&items, &base.frames, &nodict, &scratch.stats);
+    print_categories(&items, frames, &nodict, &scratch.stats);
     println!(
         "total: ratio {:.3} with dictionaries, {:.3} without; from scratch in the pool {:.3}",
         total as f64 / with_dict as f64,
@@ -246,6 +292,7 @@ fn main() {
         .num("ratio_nodict", total as f64 / without as f64)
         .num("scratch_ratio", scratch.stats.totals.ratio())
         .int("workers", args.workers as u64)
+        .int("rounds", rounds as u64)
         .int("level", args.level as u64)
         .int("entries", items.len() as u64)
         .int("bytes", total);

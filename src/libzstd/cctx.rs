@@ -26,6 +26,10 @@ impl From<ZstdError> for CompressError {
     }
 }
 
+/// Entries declaring at most this size are compressed in one call (the context's buffers
+/// grow to hold them: memory stays bounded at about twice this per context).
+const ONE_SHOT_MAX: u64 = 4 << 20;
+
 /// One compression context: one thread's at a time, reused across entries, with the
 /// input and output buffers that streaming needs (so an entry of any size uses bounded memory).
 pub struct CCtx {
@@ -132,6 +136,18 @@ impl CCtx {
     ) -> Result<(u64, u64), CompressError> {
         let (mut total_in, mut total_out) = (0u64, 0u64);
         let mut eof = false;
+        // An entry of known, moderate size is read whole and compressed in one call, which
+        // libzstd does straight into the output buffer, without its streaming copies.
+        if let Some(size) = declared.filter(|&d| d <= ONE_SHOT_MAX) {
+            let size = size as usize;
+            if self.input.len() <= size {
+                self.input.resize(size + 1, 0);
+            }
+            let bound = super::compress_bound(size);
+            if self.output.len() < bound {
+                self.output.resize(bound, 0);
+            }
+        }
         while !eof {
             // Fill the input buffer: first from the prefix, then from the reader.
             let mut filled = 0;
@@ -224,22 +240,40 @@ impl CCtx {
         dict: Option<&CDict>,
         src: &[u8],
     ) -> Result<Vec<u8>, ZstdError> {
-        let mut dst = vec![0u8; super::compress_bound(src.len())];
+        let mut dst = Vec::new();
+        self.compress_into(dict, src, &mut dst)?;
+        Ok(dst)
+    }
+
+    /// Compresses `src` in one call into `dst`, replacing its contents and reusing its
+    /// capacity (a loop over many entries then allocates nothing).
+    pub fn compress_into(
+        &mut self,
+        dict: Option<&CDict>,
+        src: &[u8],
+        dst: &mut Vec<u8>,
+    ) -> Result<(), ZstdError> {
+        let bound = super::compress_bound(src.len());
+        dst.clear();
+        dst.reserve(bound);
         self.begin(dict, Some(src.len() as u64))?;
-        // SAFETY: `dst` has compress_bound capacity, `src` is a live slice, the context is
-        // live and its dictionary reference stays valid until `end` below.
+        // SAFETY: `dst` has at least `bound` bytes of spare capacity, which libzstd may write
+        // (never read); `src` is a live slice; the context is live and its dictionary
+        // reference stays valid until `end` below.
         let result = unsafe {
             zstd_sys::ZSTD_compress2(
                 self.ptr.as_ptr(),
                 dst.as_mut_ptr().cast(),
-                dst.len(),
+                bound,
                 src.as_ptr().cast(),
                 src.len(),
             )
         };
         self.end();
-        dst.truncate(ZstdError::check(result)?);
-        Ok(dst)
+        let written = ZstdError::check(result)?;
+        // SAFETY: libzstd initialised the first `written` (<= bound <= capacity) bytes.
+        unsafe { dst.set_len(written) };
+        Ok(())
     }
 }
 
