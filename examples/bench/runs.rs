@@ -117,26 +117,28 @@ fn run(pool: Pool, inputs: Vec<Input>, expected: Option<&[Item]>) -> Run {
     }
 }
 
-/// Compresses with the dictionaries in `provider` (training off).
-pub fn compress(items: &[Item], config: &Config, provider: Arc<MemoryProvider>) -> Run {
-    let mut config = config.clone();
-    config.training.enabled = false;
-    let inputs = items
+/// The entries as compression inputs, each declaring its size.
+fn compression_inputs(items: &[Item]) -> Vec<Input> {
+    items
         .iter()
         .map(|i| {
+            let size = Some(i.data.len() as u64);
             (
                 i.name.clone(),
                 Some(i.category.clone()),
                 Arc::clone(&i.data),
-                Some(i.data.len() as u64),
+                size,
             )
         })
-        .collect();
-    run(
-        Pool::compressor(config, provider).expect("pool"),
-        inputs,
-        None,
-    )
+        .collect()
+}
+
+/// Compresses with the dictionaries in `provider` (training off).
+pub fn compress(items: &[Item], config: &Config, provider: Arc<MemoryProvider>) -> Run {
+    let mut config = config.clone();
+    config.training.enabled = false;
+    let pool = Pool::compressor(config, provider).expect("pool");
+    run(pool, compression_inputs(items), None)
 }
 
 /// Decompresses `frames` (in the order of `items`) and checks every byte.
@@ -167,20 +169,6 @@ pub fn decompress(
 
 /// Compresses from nothing: every dictionary is trained on the fly into `provider`.
 pub fn from_scratch(items: &[Item], config: &Config, provider: Arc<MemoryProvider>) -> Run {
-    let inputs = items
-        .iter()
-        .map(|i| {
-            (
-                i.name.clone(),
-                Some(i.category.clone()),
-                Arc::clone(&i.data),
-                Some(i.data.len() as u64),
-            )
-        })
-        .collect();
-    run(
-        Pool::compressor(config.clone(), provider).expect("pool"),
-        inputs,
-        None,
-    )
+    let pool = Pool::compressor(config.clone(), provider).expect("pool");
+    run(pool, compression_inputs(items), None)
 }

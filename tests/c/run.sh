@@ -15,41 +15,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-modes=()
-for arg in "$@"; do
-    case "$arg" in
-        --plain) modes+=(plain) ;;
-        --asan) modes+=(asan) ;;
-        --valgrind) modes+=(valgrind) ;;
-        -h | --help)
-            sed -n '2,12p' "$0"
-            exit 0
-            ;;
-        *)
-            echo "run.sh: unknown option $arg (use --plain, --asan, --valgrind)" >&2
-            exit 2
-            ;;
-    esac
-done
-[ ${#modes[@]} -gt 0 ] || modes=(plain asan valgrind)
+# shellcheck source=tests/c/common.sh
+. "$root/tests/c/common.sh"
+parse_modes run.sh 12 "$@"
 
-profile="${PROFILE:-release}"
 cc="${CC:-cc}"
 cxx="${CXX:-c++}"
 san_cc="${SANITIZER_CC:-clang}"
 san_cxx="${SANITIZER_CXX:-clang++}"
 
 # --- The library ----------------------------------------------------------------------
-if [ "$profile" = release ]; then
-    cargo build --release --lib
-else
-    cargo build --lib
-fi
-so="$root/target/$profile/libzstdpool.so"
-
-major="$(sed -n 's/^#define ZSTDPOOL_VERSION_MAJOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
-minor="$(sed -n 's/^#define ZSTDPOOL_VERSION_MINOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
-if [ "$major" = 0 ]; then soname="libzstdpool.so.0.$minor"; else soname="libzstdpool.so.$major"; fi
+build_library
 
 failures=0
 fail() {

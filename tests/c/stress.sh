@@ -17,40 +17,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-modes=()
-for arg in "$@"; do
-    case "$arg" in
-        --plain) modes+=(plain) ;;
-        --asan) modes+=(asan) ;;
-        --valgrind) modes+=(valgrind) ;;
-        -h | --help)
-            sed -n '2,16p' "$0"
-            exit 0
-            ;;
-        *)
-            echo "stress.sh: unknown option $arg (use --plain, --asan, --valgrind)" >&2
-            exit 2
-            ;;
-    esac
-done
-[ ${#modes[@]} -gt 0 ] || modes=(plain asan valgrind)
+# shellcheck source=tests/c/common.sh
+. "$root/tests/c/common.sh"
+parse_modes stress.sh 16 "$@"
 
-profile="${PROFILE:-release}"
 cc="${CC:-cc}"
 san_cc="${SANITIZER_CC:-clang}"
 entries="${STRESS_ENTRIES:-100000}"
 vg_entries="${STRESS_VALGRIND_ENTRIES:-5000}"
 seed="${STRESS_SEED:-1}"
 
-if [ "$profile" = release ]; then
-    cargo build --release --lib
-else
-    cargo build --lib
-fi
-so="$root/target/$profile/libzstdpool.so"
-major="$(sed -n 's/^#define ZSTDPOOL_VERSION_MAJOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
-minor="$(sed -n 's/^#define ZSTDPOOL_VERSION_MINOR \([0-9]*\)$/\1/p' include/zstdpool.h)"
-if [ "$major" = 0 ]; then soname="libzstdpool.so.0.$minor"; else soname="libzstdpool.so.$major"; fi
+build_library
 
 # As tests/c/run.sh: link with -lzstdpool, find the library by its SONAME through an rpath.
 out="$root/target/c-tests"
