@@ -42,6 +42,7 @@
 #include <ftw.h>
 
 #include "fuzz_common.h"
+#include "../tests/c/support.h"
 
 enum {
     OP_CONFIG_SET,
@@ -116,36 +117,12 @@ static int category_refused(const char *name) {
     return name != NULL && (name[0] == '\0' || (unsigned char)name[0] == 0xff);
 }
 
-static const zstdpool_option OPTIONS[] = {
-    ZSTDPOOL_OPT_LEVEL,
-    ZSTDPOOL_OPT_CHECKSUM,
-    ZSTDPOOL_OPT_WORKERS,
-    ZSTDPOOL_OPT_PROCESSORS,
-    ZSTDPOOL_OPT_QUEUE_CAPACITY,
-    ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE,
-    ZSTDPOOL_OPT_TRAINING_ENABLED,
-    ZSTDPOOL_OPT_TRAINING_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MIN_BYTES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE,
-    ZSTDPOOL_OPT_TRAINING_EFFORT,
-    ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MAX_BYTES,
-    ZSTDPOOL_OPT_TRAINER_K,
-    ZSTDPOOL_OPT_TRAINER_D,
-    ZSTDPOOL_OPT_TRAINER_F,
-    ZSTDPOOL_OPT_TRAINER_ACCEL,
-    ZSTDPOOL_OPT_TRAINER_STEPS,
-    ZSTDPOOL_OPT_TRAINER_THREADS,
-    ZSTDPOOL_OPT_TRAINER_SPLIT_POINT,
-    ZSTDPOOL_OPT_TRAINER_LEVEL,
-    ZSTDPOOL_OPT_TRAINER_EXACT_COVER,
-    ZSTDPOOL_OPT_TRAINER_OPTIMIZE,
-    /* unknown options */
+/* Every option (tests/c/support.h), then unknown ones. */
+static const zstdpool_option UNKNOWN_OPTIONS[] = {
     0, -1, 7, 99, 210, 9999, INT32_MIN, INT32_MAX,
 };
-#define N_OPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
+#define N_UNKNOWN_OPTIONS (sizeof UNKNOWN_OPTIONS / sizeof UNKNOWN_OPTIONS[0])
+#define N_OPTIONS (N_ALL_OPTIONS + N_UNKNOWN_OPTIONS)
 
 static int64_t value(reader *r) {
     static const int64_t VALUES[] = {
@@ -1074,7 +1051,9 @@ static void run_op(reader *r) {
     }
     switch (op) {
         case OP_CONFIG_SET: {
-            zstdpool_option option = OPTIONS[u8(r) % N_OPTIONS];
+            size_t pick = u8(r) % N_OPTIONS;
+            zstdpool_option option =
+                pick < N_ALL_OPTIONS ? ALL_OPTIONS[pick] : UNKNOWN_OPTIONS[pick - N_ALL_OPTIONS];
             int64_t v = tame(option, value(r)), before = 0, after = 0;
             int known = zstdpool_config_get(g_cfg, option, &before) == ZSTDPOOL_OK;
             st = zstdpool_config_set(g_cfg, option, v);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "support.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                              */
@@ -43,41 +44,6 @@ static void sleep_ms(long ms) {
     t.tv_nsec = (ms % 1000) * 1000000L;
     while (nanosleep(&t, &t) != 0) {
     }
-}
-
-typedef struct {
-    uint8_t *data;
-    size_t len;
-    size_t cap;
-} buffer;
-
-static void buffer_append(buffer *b, const uint8_t *data, size_t len) {
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        uint8_t *grown;
-        while (cap < b->len + len) {
-            cap *= 2;
-        }
-        grown = (uint8_t *)realloc(b->data, cap);
-        if (grown == NULL) {
-            fprintf(stderr, "out of memory\n");
-            exit(2);
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-}
-
-static void buffer_free(buffer *b) {
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-static int buffer_equal(const buffer *a, const buffer *b) {
-    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 /* A deterministic generator (xorshift32). */
@@ -697,34 +663,6 @@ static void test_bad_arguments(void) {
 /* Configuration                                                                         */
 /* ------------------------------------------------------------------------------------ */
 
-static const zstdpool_option ALL_OPTIONS[] = {
-    ZSTDPOOL_OPT_LEVEL,
-    ZSTDPOOL_OPT_CHECKSUM,
-    ZSTDPOOL_OPT_WORKERS,
-    ZSTDPOOL_OPT_PROCESSORS,
-    ZSTDPOOL_OPT_QUEUE_CAPACITY,
-    ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE,
-    ZSTDPOOL_OPT_TRAINING_ENABLED,
-    ZSTDPOOL_OPT_TRAINING_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MIN_BYTES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE,
-    ZSTDPOOL_OPT_TRAINING_EFFORT,
-    ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MAX_BYTES,
-    ZSTDPOOL_OPT_TRAINER_K,
-    ZSTDPOOL_OPT_TRAINER_D,
-    ZSTDPOOL_OPT_TRAINER_F,
-    ZSTDPOOL_OPT_TRAINER_ACCEL,
-    ZSTDPOOL_OPT_TRAINER_STEPS,
-    ZSTDPOOL_OPT_TRAINER_THREADS,
-    ZSTDPOOL_OPT_TRAINER_SPLIT_POINT,
-    ZSTDPOOL_OPT_TRAINER_LEVEL,
-    ZSTDPOOL_OPT_TRAINER_EXACT_COVER,
-    ZSTDPOOL_OPT_TRAINER_OPTIMIZE,
-};
-
 typedef struct {
     zstdpool_option option;
     int64_t value;
@@ -789,7 +727,7 @@ static void test_config(void) {
     CHECK(value == (int64_t)4 << 30);
 
     /* Every option reads back what it was set to. */
-    for (i = 0; i < sizeof ALL_OPTIONS / sizeof ALL_OPTIONS[0]; i++) {
+    for (i = 0; i < N_ALL_OPTIONS; i++) {
         int64_t again = -1;
         CHECK_OK(zstdpool_config_get(cfg, ALL_OPTIONS[i], &value));
         CHECK_OK(zstdpool_config_set(cfg, ALL_OPTIONS[i], value));

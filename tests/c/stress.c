@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "support.h"
 
 #define CATEGORIES 50
 #define SAMPLE_EVERY 97
@@ -75,34 +76,6 @@ static uint64_t mix(uint64_t *s) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
-}
-
-typedef struct {
-    uint8_t *data;
-    size_t len, cap;
-} buffer;
-
-static void buffer_append(buffer *b, const void *data, size_t len) {
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 512;
-        while (cap < b->len + len) {
-            cap *= 2;
-        }
-        b->data = (uint8_t *)realloc(b->data, cap);
-        if (b->data == NULL) {
-            fprintf(stderr, "out of memory\n");
-            abort();
-        }
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-}
-
-static void buffer_free(buffer *b) {
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
 }
 
 static const char *const COMPONENTS[] = {
