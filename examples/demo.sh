@@ -12,7 +12,7 @@
 #    `diff -r`, and decompresses one file with the zstd CLI and its dictionary,
 # 5. prints what it did: files, MB in/out, ratio, seconds per step, categories trained.
 #
-# Needs cargo, cmake, a C compiler and zstd. Environment: ZSTDPOOL_BUILD_DIR (default
+# Needs cargo; installs cmake, a C compiler and zstd when they are missing (apt-get, as root). Environment: ZSTDPOOL_BUILD_DIR (default
 # build/), DEMO_WORK_DIR (default: a temporary directory, removed at the end; a given one is
 # kept), DEMO_JOBS (default 150, gentree's default tree). Exits non-zero on any failure.
 set -euo pipefail
@@ -31,7 +31,10 @@ die() {
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-for tool in cargo cmake zstd diff awk; do
+command -v cargo >/dev/null 2>&1 || die "cargo is needed (not found in PATH)"
+# cmake, a C compiler and zstd: installed when missing (apt-get, as root).
+bash "$root/tests/install-tools.sh" cmake cc zstd || die "cmake, cc and zstd are needed"
+for tool in cmake zstd diff awk; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is needed (not found in PATH)"
 done
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Every test of the project, in order: Rust (unit, integration, header drift), C API (plain,
 # sanitizers, valgrind), install + find_package + pkg-config, Python, fuzzing (bounded), demo.
-# The README's test command; .ci/run calls it after installing the tools it needs.
+# The README's test command (and CI's, through .ci/run). It first installs the tools a
+# fresh machine lacks (tests/install-tools.sh: apt-get as root, pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bash tests/install-tools.sh
 
 steps=0
 step() {

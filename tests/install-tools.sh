@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the tools the tests (or, with arguments, just those tools) need when they are
+# missing: Debian packages through apt-get (as root), pytest through pip.
+#
+#   bash tests/install-tools.sh               everything tests/run-all.sh uses
+#   bash tests/install-tools.sh cmake zstd    only these commands
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+wanted=("$@")
+full=0
+if [ ${#wanted[@]} -eq 0 ]; then
+  wanted=(cmake cc clang zstd valgrind pkg-config)
+  full=1
+fi
+
+# The Debian package that provides each command.
+package_of() {
+  case "$1" in
+    cc) echo gcc ;;
+    *) echo "$1" ;;
+  esac
+}
+
+missing=()
+for tool in "${wanted[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_of "$tool")")
+done
+
+updated=""
+apt_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: missing $*: install them (as root, with apt-get) and run again" >&2
+    exit 1
+  fi
+  [ -n "$updated" ] || { apt-get update -qq; updated=1; }
+  echo "install-tools: installing $*"
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+if [ "$full" = 1 ]; then
+  # libFuzzer and the sanitizer runtimes of clang ship in libclang-rt-<major>-dev.
+  clang_major=$(clang -dumpversion | cut -d. -f1)
+  if ! compgen -G "/usr/lib/llvm-$clang_major/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+    apt_install "libclang-rt-$clang_major-dev"
+  fi
+  python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+fi
