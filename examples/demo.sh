@@ -12,9 +12,10 @@
 #    `diff -r`, and decompresses one file with the zstd CLI and its dictionary,
 # 5. prints what it did: files, MB in/out, ratio, seconds per step, categories trained.
 #
-# Needs cargo; installs cmake, a C compiler and zstd when they are missing (apt-get, as root). Environment: ZSTDPOOL_BUILD_DIR (default
-# build/), DEMO_WORK_DIR (default: a temporary directory, removed at the end; a given one is
-# kept), DEMO_JOBS (default 150, gentree's default tree). Exits non-zero on any failure.
+# Needs cargo; installs cmake, a C compiler and zstd when they are missing (apt-get, as
+# root). Environment: ZSTDPOOL_BUILD_DIR (default build/), DEMO_WORK_DIR (default: a
+# temporary directory, removed at the end; a given one is kept), DEMO_JOBS (default 150,
+# gentree's default tree). Exits non-zero on any failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
