@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use zstdpool::jobtree::{JobTreeSpec, write_tree};
+use jobtree::{JobTreeSpec, write_tree};
 
 /// Command-line usage, printed on any argument error.
 const USAGE: &str = "usage: gentree OUTDIR [--jobs N] [--seed S] [--production P]";

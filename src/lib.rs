@@ -16,9 +16,6 @@ pub mod libzstd;
 // The C ABI (`include/zstdpool.h` is generated from it).
 pub mod ffi;
 
-// Deterministic DIRAC-like job trees: the tests', benchmarks' and demo's data.
-pub mod jobtree;
-
 pub use config::{Config, ConfigError, TrainingConfig};
 pub use entry::{Entry, EntryDone, EntryResult, Rejection};
 pub use error::{Error, ErrorKind};

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use zstdpool::jobtree::{
+use jobtree::{
     GeneratedFile, JobTreeSpec, TreeSummary, category_of_name, generate_job, generate_tree,
     synthetic_entry, write_tree,
 };

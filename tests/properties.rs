@@ -72,7 +72,7 @@ fn data() -> BoxedStrategy<Vec<u8>> {
             out
         }),
         1 => (any::<u64>(), 0u64..1000, 1usize..60, 0usize..20_000)
-            .prop_map(|(seed, index, categories, size)| zstdpool::jobtree::synthetic_entry(seed, index, categories, size).data),
+            .prop_map(|(seed, index, categories, size)| jobtree::synthetic_entry(seed, index, categories, size).data),
     ]
     .boxed()
 }

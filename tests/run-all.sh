@@ -16,10 +16,10 @@ step() {
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust tests"
-cargo test --quiet
+cargo test --workspace --quiet
 
 step "C API tests: plain, AddressSanitizer + UndefinedBehaviorSanitizer, valgrind"
 bash tests/c/run.sh

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering::
 use std::time::{Duration, Instant};
 
 use common::{FailingReader, Rng, Sink};
-use zstdpool::jobtree::synthetic_entry;
+use jobtree::synthetic_entry;
 use zstdpool::{Config, Entry, ErrorKind, MemoryProvider, Pool, State};
 
 const CATEGORIES: usize = 50;
@@ -44,7 +44,7 @@ impl Write for CountingSink {
 }
 
 /// The deterministic content of entry `i` of a run.
-fn generated(seed: u64, i: usize) -> zstdpool::jobtree::SyntheticEntry {
+fn generated(seed: u64, i: usize) -> jobtree::SyntheticEntry {
     let size = 200 + (common::Rng::new(seed ^ i as u64).below(1801) as usize);
     synthetic_entry(seed, i as u64, CATEGORIES, size)
 }

@@ -2,8 +2,8 @@
 //! round-trip, the "too few samples" answers and fallbacks, dictionaries that do not help,
 //! determinism and a configured dictionary size.
 
+use jobtree::JobTreeSpec;
 use zstdpool::config::TrainingConfig;
-use zstdpool::jobtree::{self, JobTreeSpec};
 use zstdpool::libzstd::{self, CCtx, CDict, DCtx, DDict, FastCoverParams};
 use zstdpool::trainer::{self, Training, TrainingOutcome};
 

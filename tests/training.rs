@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{Results, Sink};
-use zstdpool::jobtree::{self, JobTreeSpec};
+use jobtree::JobTreeSpec;
 use zstdpool::libzstd::dictionary_id;
 use zstdpool::trainer::TrainingOutcome;
 use zstdpool::{DictStatus, EntryResult, ErrorKind, MemoryProvider, Pool};

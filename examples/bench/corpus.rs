@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use zstdpool::jobtree::{self, JobTreeSpec};
+use jobtree::JobTreeSpec;
 
 /// One entry held in memory.
 pub struct Item {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use zstdpool::jobtree;
 use zstdpool::{Config, Entry, MemoryProvider, Pool, Stats};
 
 /// Makes its entry's bytes on the first read.

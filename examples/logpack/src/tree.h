@@ -55,7 +55,7 @@ int make_dirs(const char *path);
 const char *path_base(const char *path);
 
 /* The category of a file name: runs of ASCII digits folded to one '#', as
- * zstdpool::jobtree::category_of_name() ("Gauss_00012345_00000001_1.log" ->
+ * jobtree::category_of_name() ("Gauss_00012345_00000001_1.log" ->
  * "Gauss_#_#_#.log"). Bytes that are not valid UTF-8 are written as %XX (the library
  * accepts UTF-8 names only; valid UTF-8 is never changed otherwise). suffix_len bytes at
  * the end of name are ignored (the ".zst" of a compressed file). malloc'ed. */

@@ -66,7 +66,7 @@ impl Out {
 /// at every call site.
 macro_rules! w {
     ($out:expr, $($arg:tt)*) => {{
-        let out: &mut $crate::jobtree::out::Out = &mut *$out;
+        let out: &mut $crate::out::Out = &mut *$out;
         if !out.full() {
             let _ = ::std::fmt::Write::write_fmt(&mut out.buf, format_args!($($arg)*));
         }
