@@ -212,6 +212,11 @@
 #define ZSTDPOOL_ERR_PANIC 19
 
 /**
+ * The system refused a resource the pool needs (e.g. a worker thread could not be started).
+ */
+#define ZSTDPOOL_ERR_SYSTEM 20
+
+/**
  * zstd compression level, from libzstd's negative fast levels to its maximum (22).
  * Default 3.
  */
@@ -484,6 +489,17 @@ typedef struct zstdpool_pool zstdpool_pool;
 typedef struct zstdpool_provider zstdpool_provider;
 
 /**
+ * A snapshot of a pool's statistics (opaque), taken by zstdpool_stats_new(): the totals
+ * and every category, all as they were at that moment, read with zstdpool_stats_totals(),
+ * zstdpool_stats_category_count() and zstdpool_stats_category(), freed with
+ * zstdpool_stats_free(). Indexes and strings stay stable while the snapshot is held.
+ *
+ * Thread-safety: a snapshot never changes, so any number of threads may read it at once;
+ * it must not be freed while another thread reads it.
+ */
+typedef struct zstdpool_stats zstdpool_stats;
+
+/**
  * The result of every fallible zstdpool function: `ZSTDPOOL_OK` (0) or one of the positive
  * `ZSTDPOOL_ERR_*` codes. The codes are stable across versions; new ones may be added, so
  * treat any other nonzero value as an error (zstdpool_status_str() then answers
@@ -630,7 +646,7 @@ typedef struct zstdpool_counts {
  */
 typedef struct zstdpool_category {
     /**
-     * The dictionary name ("" for entries added without one). Valid until the pool is
+     * The dictionary name ("" for entries added without one). Valid until the snapshot is
      * freed.
      */
     const char *name;
@@ -644,7 +660,7 @@ typedef struct zstdpool_category {
     int32_t status;
     /**
      * The status in words, with details (sizes, ratios, the failure's cause); never NULL.
-     * Valid until the pool is freed.
+     * Valid until the snapshot is freed.
      */
     const char *status_message;
     /**
@@ -763,6 +779,31 @@ zstdpool_status zstdpool_config_set(struct zstdpool_config *config,
 zstdpool_status zstdpool_config_get(const struct zstdpool_config *config,
                                     zstdpool_option option,
                                     int64_t *out);
+
+/**
+ * The number of options (for listing them with zstdpool_option_at()).
+ *
+ * Thread-safety: any thread, any time. Never fails.
+ */
+size_t zstdpool_option_count(void);
+
+/**
+ * Option number index (0-based) of the list of every option, in increasing order of the
+ * ZSTDPOOL_OPT_* values; 0 (no option) when index >= zstdpool_option_count(). With
+ * zstdpool_option_name(), lets bindings build their option table from the library instead
+ * of copying the header.
+ *
+ * Thread-safety: any thread, any time. Never fails.
+ */
+zstdpool_option zstdpool_option_at(size_t index);
+
+/**
+ * The name of an option, as error messages name it: "level", "training.min_samples",
+ * "training.trainer.k", ...; NULL for an unknown option.
+ *
+ * Ownership: static string; never free it. Thread-safety: any thread, any time.
+ */
+const char *zstdpool_option_name(zstdpool_option option);
 
 /**
  * Hands a dictionary to the pool from inside a zstdpool_dict_get_fn callback: copies len
@@ -1025,7 +1066,8 @@ zstdpool_status zstdpool_pool_rejected(const struct zstdpool_pool *pool,
 const char *zstdpool_dict_status_str(int32_t status);
 
 /**
- * Writes the pool's totals over all entries to *out.
+ * Writes the pool's totals over all entries to *out, read from its counters (cheap: no
+ * lock, no copy; poll it for a progress display).
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
  * Thread-safety: any thread, concurrently with other calls.
@@ -1034,29 +1076,51 @@ zstdpool_status zstdpool_pool_totals(const struct zstdpool_pool *pool,
                                      struct zstdpool_counts *out);
 
 /**
- * Writes the number of categories the pool has met so far to *out (indexes 0 to *out - 1
- * are valid for zstdpool_pool_category()). It only grows.
+ * Takes a snapshot of the pool's statistics: its totals and every category it has met so
+ * far, sorted by name. Writes the new snapshot to *out; the caller owns it and frees it
+ * with zstdpool_stats_free(). Its cost grows with the number of categories, not entries.
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
- * Thread-safety: any thread, concurrently with other calls.
+ * Thread-safety: any thread, concurrently with other calls on the pool.
  */
-zstdpool_status zstdpool_pool_category_count(const struct zstdpool_pool *pool,
-                                             size_t *out);
+zstdpool_status zstdpool_stats_new(const struct zstdpool_pool *pool,
+                                   struct zstdpool_stats **out);
 
 /**
- * Writes the statistics of category number index to *out. Categories are sorted by name,
- * so while entries of new categories are being added an index may move to another
- * category: read them once the pool is idle (e.g. after zstdpool_pool_wait()) for a
- * consistent list, or identify a category by its name.
+ * The totals of a snapshot, written to *out.
  *
- * Ownership: the strings in *out belong to the pool and stay valid until the pool is
- * freed; never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if pool or out is NULL or
- * index >= the count of zstdpool_pool_category_count() (*out is then not written).
- * Thread-safety: any thread, concurrently with other calls.
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (stats or out NULL; *out is then not written).
+ * Thread-safety: any thread.
  */
-zstdpool_status zstdpool_pool_category(const struct zstdpool_pool *pool,
-                                       size_t index,
-                                       struct zstdpool_category *out);
+zstdpool_status zstdpool_stats_totals(const struct zstdpool_stats *stats,
+                                      struct zstdpool_counts *out);
+
+/**
+ * The number of categories in a snapshot (indexes 0 to count - 1 are valid for
+ * zstdpool_stats_category()); 0 when stats is NULL.
+ *
+ * Thread-safety: any thread.
+ */
+size_t zstdpool_stats_category_count(const struct zstdpool_stats *stats);
+
+/**
+ * Writes category number index of a snapshot (sorted by name) to *out.
+ *
+ * Ownership: the strings in *out belong to the snapshot and stay valid until
+ * zstdpool_stats_free(); never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if stats or
+ * out is NULL or index >= zstdpool_stats_category_count() (*out is then not written).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_stats_category(const struct zstdpool_stats *stats,
+                                        size_t index,
+                                        struct zstdpool_category *out);
+
+/**
+ * Frees a snapshot and its strings. NULL is a no-op.
+ *
+ * Thread-safety: must be the last call on the snapshot.
+ */
+void zstdpool_stats_free(struct zstdpool_stats *stats);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -50,12 +50,6 @@ pub struct Entry {
     pub(crate) output: Box<dyn Write + Send>,
     pub(crate) size: Option<u64>,
     pub(crate) completion: Option<Completion>,
-    /// The first bytes of the input, already read to train a dictionary on.
-    pub(crate) prefix: Vec<u8>,
-    /// Order of arrival in the pool (decides which entries a `flush` covers).
-    pub(crate) seq: u64,
-    /// The counts of the entry's category in the pool that took it.
-    pub(crate) counts: Option<std::sync::Arc<crate::pool::AtomicCounts>>,
 }
 
 impl Entry {
@@ -73,9 +67,6 @@ impl Entry {
             output: Box::new(output),
             size: None,
             completion: None,
-            prefix: Vec::new(),
-            seq: 0,
-            counts: None,
         }
     }
 

@@ -1,74 +1,85 @@
 //! What can go wrong: the kind of an error (a stable code for the C API) and its message.
 
+use std::any::Any;
 use std::fmt;
 
-/// The kind of an error. Each kind has a fixed status code in the C API (`zstdpool.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ErrorKind {
+/// Defines `ErrorKind` from one table: each kind, its status code in the C API and its
+/// description. The C header's `ZSTDPOOL_ERR_*` constants are checked against it
+/// (`ffi::error`'s tests), so this is the one list of kinds.
+macro_rules! error_kinds {
+    ($($(#[doc = $doc:literal])* $kind:ident = $code:literal, $describe:literal;)*) => {
+        /// The kind of an error. Each kind has a fixed status code in the C API (`zstdpool.h`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ErrorKind {
+            $($(#[doc = $doc])* $kind = $code,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in the order of their codes.
+            pub const ALL: &[ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// A short description of the kind, e.g. "reading the input failed".
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $describe,)*
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
     /// A bad argument: NULL pointer, name not UTF-8, ...
-    InvalidArgument,
+    InvalidArgument = 1, "invalid argument";
     /// A configuration value out of range.
-    InvalidConfig,
+    InvalidConfig = 2, "invalid configuration";
     /// The pool is stopping or stopped: it takes no new entries.
-    Stopped,
+    Stopped = 3, "pool is stopped";
     /// The call would deadlock (e.g. `wait` or `join` from inside one of the pool's callbacks).
-    WouldDeadlock,
+    WouldDeadlock = 4, "call would deadlock";
     /// `join` returned before the workers finished.
-    Timeout,
+    Timeout = 5, "timed out";
     /// Reading an entry's input failed.
-    Read,
+    Read = 6, "reading the input failed";
     /// Writing an entry's output failed.
-    Write,
+    Write = 7, "writing the output failed";
     /// The input gave another number of bytes than its declared size.
-    SizeMismatch,
+    SizeMismatch = 8, "input size differs from its declared size";
     /// The dictionary provider failed (get or put).
-    Provider,
+    Provider = 9, "dictionary provider failed";
     /// The dictionary bytes are not a valid zstd dictionary.
-    BadDictionary,
+    BadDictionary = 10, "not a valid zstd dictionary";
     /// A frame needs a dictionary that is not available.
-    DictMissing,
+    DictMissing = 11, "dictionary missing";
     /// A frame needs another dictionary than the entry's.
-    DictMismatch,
+    DictMismatch = 12, "dictionary mismatch";
     /// Decompression input is empty.
-    EmptyInput,
+    EmptyInput = 13, "empty input";
     /// Decompression input is not zstd data.
-    NotZstd,
+    NotZstd = 14, "not zstd data";
     /// Decompression input ends in the middle of a frame.
-    Truncated,
+    Truncated = 15, "truncated input";
     /// Decompression input is corrupt (including a checksum mismatch).
-    Corrupt,
+    Corrupt = 16, "corrupt input";
     /// The decompressed size exceeds the configured maximum.
-    TooLarge,
+    TooLarge = 17, "decompressed size exceeds the limit";
     /// Another libzstd error.
-    Zstd,
+    Zstd = 18, "zstd error";
     /// A bug: a panic inside the pool, caught and turned into this error.
-    Panic,
+    Panic = 19, "internal error (panic)";
+    /// The system refused a resource the pool needs (e.g. a worker thread).
+    System = 20, "system resource unavailable";
 }
 
 impl ErrorKind {
-    /// A short description of the kind, e.g. "read failed".
-    pub fn describe(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::InvalidConfig => "invalid configuration",
-            ErrorKind::Stopped => "pool is stopped",
-            ErrorKind::WouldDeadlock => "call would deadlock",
-            ErrorKind::Timeout => "timed out",
-            ErrorKind::Read => "reading the input failed",
-            ErrorKind::Write => "writing the output failed",
-            ErrorKind::SizeMismatch => "input size differs from its declared size",
-            ErrorKind::Provider => "dictionary provider failed",
-            ErrorKind::BadDictionary => "not a valid zstd dictionary",
-            ErrorKind::DictMissing => "dictionary missing",
-            ErrorKind::DictMismatch => "dictionary mismatch",
-            ErrorKind::EmptyInput => "empty input",
-            ErrorKind::NotZstd => "not zstd data",
-            ErrorKind::Truncated => "truncated input",
-            ErrorKind::Corrupt => "corrupt input",
-            ErrorKind::TooLarge => "decompressed size exceeds the limit",
-            ErrorKind::Zstd => "zstd error",
-            ErrorKind::Panic => "internal error (panic)",
-        }
+    /// The kind's status code in the C API (`ZSTDPOOL_ERR_*`).
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The kind of a status code, if it is one.
+    pub fn from_code(code: i32) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
     }
 }
 
@@ -89,6 +100,21 @@ impl Error {
             message: message.into(),
         }
     }
+
+    /// The error a caught panic stands for, with the panic's message.
+    pub(crate) fn from_panic(payload: &(dyn Any + Send)) -> Error {
+        Error::new(ErrorKind::Panic, panic_message(payload))
+    }
+}
+
+/// "internal error (panic): <the panic's message>".
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("internal error (panic): {text}")
 }
 
 impl fmt::Display for Error {
@@ -102,5 +128,20 @@ impl std::error::Error for Error {}
 impl From<crate::config::ConfigError> for Error {
     fn from(e: crate::config::ConfigError) -> Error {
         Error::new(ErrorKind::InvalidConfig, e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_dense_from_one_and_round_trip() {
+        for (i, &kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(kind.code(), i as i32 + 1);
+            assert_eq!(ErrorKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::from_code(ErrorKind::ALL.len() as i32 + 1), None);
     }
 }

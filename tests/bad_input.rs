@@ -919,7 +919,7 @@ fn an_empty_dictionary_name_is_refused_at_add() {
     );
     assert_eq!(
         pool.state(),
-        zstdpool::State::Idle,
+        zstdpool::Lifecycle::Idle,
         "a refused add does not start the pool"
     );
     pool.stop();

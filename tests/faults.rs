@@ -33,7 +33,8 @@ use common::Rng;
 use zstdpool::libzstd::{HeaderParse, dictionary_id, frame_header};
 use zstdpool::provider::ProviderError;
 use zstdpool::{
-    Config, DictProvider, DictStatus, Entry, EntryResult, ErrorKind, MemoryProvider, Pool, State,
+    Config, DictProvider, DictStatus, Entry, EntryResult, ErrorKind, Lifecycle, MemoryProvider,
+    Pool,
 };
 
 /// Seeds run by default (about 6 s in a debug build on 2 cores).
@@ -935,7 +936,7 @@ fn round_trip(
     }
     pool.stop();
     assert!(pool.join(None).unwrap());
-    assert_eq!(pool.state(), State::Stopped);
+    assert_eq!(pool.state(), Lifecycle::Stopped);
     for retry in &retries {
         assert_eq!(retry.probe.completions.load(SeqCst), 1);
         let result = retry.probe.result().unwrap();
@@ -1027,7 +1028,7 @@ fn run_seed(seed: u64) -> Tally {
     }
     pool.stop();
     assert!(pool.join(None).unwrap(), "seed {seed}: join");
-    assert_eq!(pool.state(), State::Stopped);
+    assert_eq!(pool.state(), Lifecycle::Stopped);
     check_outcomes(seed, &second, &provider, &mut tally);
     for case in &second {
         let failure = provider.failure(case.category.as_deref());

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Results, Sink};
-use zstdpool::{Config, Entry, ErrorKind, MemoryProvider, Pool, State};
+use zstdpool::{Config, Entry, ErrorKind, Lifecycle, MemoryProvider, Pool};
 
 fn pool(config: Config) -> Pool {
     Pool::compressor(config, Arc::new(MemoryProvider::new())).unwrap()
@@ -18,17 +18,20 @@ fn pool(config: Config) -> Pool {
 #[test]
 fn states_follow_start_stop_join() {
     let p = pool(common::config(2));
-    assert_eq!(p.state(), State::Idle);
+    assert_eq!(p.state(), Lifecycle::Idle);
     p.start().unwrap();
-    assert_eq!(p.state(), State::Running);
+    assert_eq!(p.state(), Lifecycle::Running);
     p.start().unwrap();
-    assert_eq!(p.state(), State::Running);
+    assert_eq!(p.state(), Lifecycle::Running);
     p.stop();
-    assert!(matches!(p.state(), State::Stopping | State::Stopped));
+    assert!(matches!(
+        p.state(),
+        Lifecycle::Stopping | Lifecycle::Stopped
+    ));
     assert!(p.join(Some(Duration::from_secs(10))).unwrap());
-    assert_eq!(p.state(), State::Stopped);
+    assert_eq!(p.state(), Lifecycle::Stopped);
     p.stop();
-    assert_eq!(p.state(), State::Stopped);
+    assert_eq!(p.state(), Lifecycle::Stopped);
     assert_eq!(p.start().unwrap_err().kind, ErrorKind::Stopped);
 }
 
@@ -38,7 +41,7 @@ fn add_starts_the_pool_and_add_after_stop_is_refused() {
     let results = Results::default();
     p.add(results.entry("a", None, b"hello".to_vec(), Sink::default()))
         .unwrap();
-    assert_eq!(p.state(), State::Running);
+    assert_eq!(p.state(), Lifecycle::Running);
     p.stop();
     let err = p
         .add(results.entry("b", None, b"late".to_vec(), Sink::default()))
@@ -55,7 +58,7 @@ fn add_starts_the_pool_and_add_after_stop_is_refused() {
 fn stopping_an_idle_pool_stops_it_at_once() {
     let p = pool(common::config(2));
     p.stop();
-    assert_eq!(p.state(), State::Stopped);
+    assert_eq!(p.state(), Lifecycle::Stopped);
     assert!(p.join(Some(Duration::ZERO)).unwrap());
 }
 
@@ -64,7 +67,7 @@ fn join_times_out_while_running() {
     let p = pool(common::config(2));
     p.start().unwrap();
     assert!(!p.join(Some(Duration::from_millis(50))).unwrap());
-    assert_eq!(p.state(), State::Running);
+    assert_eq!(p.state(), Lifecycle::Running);
 }
 
 #[test]

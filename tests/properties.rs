@@ -28,7 +28,7 @@ use common::{FailingReader, Sink};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestRunner};
 use zstdpool::libzstd::{CCtx, CDict};
-use zstdpool::{DictProvider, Entry, EntryResult, ErrorKind, MemoryProvider, Pool, State};
+use zstdpool::{DictProvider, Entry, EntryResult, ErrorKind, Lifecycle, MemoryProvider, Pool};
 
 /// A case that does not finish in this time is a deadlock.
 const CASE_DEADLINE: Duration = Duration::from_secs(30);
@@ -611,7 +611,10 @@ fn api_sequence(
             Op::Stop => {
                 pool.stop();
                 stopped = true;
-                prop_assert!(matches!(pool.state(), State::Stopping | State::Stopped));
+                prop_assert!(matches!(
+                    pool.state(),
+                    Lifecycle::Stopping | Lifecycle::Stopped
+                ));
             }
             Op::Join(ms) => {
                 let joined = pool
@@ -623,13 +626,13 @@ fn api_sequence(
                     step
                 );
                 if joined {
-                    prop_assert_eq!(pool.state(), State::Stopped);
+                    prop_assert_eq!(pool.state(), Lifecycle::Stopped);
                 }
             }
             Op::Start => {
                 prop_assert_eq!(pool.start().is_ok(), !stopped);
                 if !stopped {
-                    prop_assert_eq!(pool.state(), State::Running);
+                    prop_assert_eq!(pool.state(), Lifecycle::Running);
                 }
             }
             Op::Stats => {}
@@ -680,7 +683,7 @@ fn api_sequence(
     } else {
         pool.stop();
         prop_assert!(pool.join(None).unwrap());
-        prop_assert_eq!(pool.state(), State::Stopped);
+        prop_assert_eq!(pool.state(), Lifecycle::Stopped);
         let entries = model.entries.lock().unwrap();
         let t = pool.stats().totals;
         prop_assert_eq!(t.added as usize, entries.len());

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use common::{FailingReader, Rng, Sink};
 use jobtree::synthetic_entry;
-use zstdpool::{Config, Entry, ErrorKind, MemoryProvider, Pool, State};
+use zstdpool::{Config, Entry, ErrorKind, Lifecycle, MemoryProvider, Pool};
 
 const CATEGORIES: usize = 50;
 
@@ -195,7 +195,10 @@ fn run(n: usize, seed: u64, capacity: usize) {
                     stopped = true;
                     stop_issued.store(true, SeqCst);
                     *calls.entry("stop").or_default() += 1;
-                    assert!(matches!(pool.state(), State::Stopping | State::Stopped));
+                    assert!(matches!(
+                        pool.state(),
+                        Lifecycle::Stopping | Lifecycle::Stopped
+                    ));
                 }
                 match rng.below(10) {
                     0..=4 => {
@@ -205,7 +208,7 @@ fn run(n: usize, seed: u64, capacity: usize) {
                         assert!(stopped || !joined, "joined a running pool");
                         *calls.entry("join").or_default() += 1;
                         if joined {
-                            assert_eq!(pool.state(), State::Stopped);
+                            assert_eq!(pool.state(), Lifecycle::Stopped);
                             if adding_done.load(SeqCst) {
                                 break;
                             }
@@ -325,7 +328,7 @@ fn run(n: usize, seed: u64, capacity: usize) {
         .map(|c| c.join().expect("churn"))
         .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     assert!(pool.join(None).unwrap());
-    assert_eq!(pool.state(), State::Stopped);
+    assert_eq!(pool.state(), Lifecycle::Stopped);
     assert_eq!(pool.start().unwrap_err().kind, ErrorKind::Stopped);
     let added_seconds = started.elapsed().as_secs_f64();
 

@@ -10,8 +10,8 @@ use std::ffi::{c_char, c_void};
 use std::io::{self, Read, Write};
 use std::ptr;
 
+use super::dict_buffer::zstdpool_dict_buffer;
 use super::error::{self, ZSTDPOOL_OK};
-use super::provider::zstdpool_dict_buffer;
 use super::strings::lossy_cstring;
 use crate::entry::EntryResult;
 use crate::provider::{DictProvider, ProviderError};

@@ -1,6 +1,8 @@
 //! The configuration handle: every field of `Config` as a numbered option, set and read one
 //! at a time (zstd's `ZSTD_CCtx_setParameter` style), each value range-checked at once.
 
+use std::ffi::{CStr, c_char};
+
 use super::args::{self, Out};
 use super::error::{self, zstdpool_status};
 use super::panic;
@@ -101,43 +103,211 @@ pub const ZSTDPOOL_OPT_TRAINER_EXACT_COVER: i32 = 208;
 /// 1: search k and d (libzstd's optimize trainers) instead of training once. Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_OPTIMIZE: i32 = 209;
 
-/// The field behind an option, as `Config::validate` names it in its messages.
-fn field_name(option: zstdpool_option) -> Option<&'static str> {
-    Some(match option {
-        ZSTDPOOL_OPT_LEVEL => "level",
-        ZSTDPOOL_OPT_CHECKSUM => "checksum",
-        ZSTDPOOL_OPT_WORKERS => "workers",
-        ZSTDPOOL_OPT_PROCESSORS => "processors",
-        ZSTDPOOL_OPT_QUEUE_CAPACITY => "queue_capacity",
-        ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE => "max_decompressed_size",
-        ZSTDPOOL_OPT_TRAINING_ENABLED => "training.enabled",
-        ZSTDPOOL_OPT_TRAINING_DICT_SIZE => "training.dict_size",
-        ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES => "training.min_samples",
-        ZSTDPOOL_OPT_TRAINING_MIN_BYTES => "training.min_bytes",
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES => "training.max_samples",
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE => "training.max_sample_size",
-        ZSTDPOOL_OPT_TRAINING_EFFORT => "training.effort",
-        ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => "training.max_dict_size",
-        ZSTDPOOL_OPT_TRAINING_MAX_BYTES => "training.max_bytes",
-        ZSTDPOOL_OPT_TRAINER_K => "training.trainer.k",
-        ZSTDPOOL_OPT_TRAINER_D => "training.trainer.d",
-        ZSTDPOOL_OPT_TRAINER_F => "training.trainer.f",
-        ZSTDPOOL_OPT_TRAINER_ACCEL => "training.trainer.accel",
-        ZSTDPOOL_OPT_TRAINER_STEPS => "training.trainer.steps",
-        ZSTDPOOL_OPT_TRAINER_THREADS => "training.trainer.threads",
-        ZSTDPOOL_OPT_TRAINER_SPLIT_POINT => "training.trainer.split_point",
-        ZSTDPOOL_OPT_TRAINER_LEVEL => "training.trainer.level",
-        ZSTDPOOL_OPT_TRAINER_EXACT_COVER => "training.trainer.exact_cover",
-        ZSTDPOOL_OPT_TRAINER_OPTIMIZE => "training.trainer.optimize",
-        _ => return None,
-    })
+/// One option: its number, its field's name (as `Config::validate` names it in messages)
+/// and how to read and write the field as an `int64_t`. Ranges are `Config::validate`'s,
+/// checked by [`check_alone`], so they are written once, in the core.
+struct OptionSpec {
+    id: zstdpool_option,
+    name: &'static CStr,
+    get: fn(&Config) -> i64,
+    set: fn(&mut Config, i64) -> Result<(), Error>,
 }
 
-fn unknown(option: zstdpool_option) -> Error {
-    Error::new(
-        ErrorKind::InvalidArgument,
-        format!("unknown option {option}"),
-    )
+/// A field type an option can carry, converted from and to `int64_t`.
+trait OptionValue: Sized {
+    fn to_i64(self) -> i64;
+    /// `value` in this type; out of the type's range is an error naming `field` (the
+    /// field's own range is checked afterwards).
+    fn from_i64(field: &str, value: i64) -> Result<Self, Error>;
+}
+
+macro_rules! integer_option_value {
+    ($($t:ty),*) => {$(
+        impl OptionValue for $t {
+            fn to_i64(self) -> i64 {
+                i64::try_from(self).unwrap_or(i64::MAX)
+            }
+            fn from_i64(field: &str, value: i64) -> Result<Self, Error> {
+                <$t>::try_from(value).map_err(|_| {
+                    let why = if value < 0 { "is negative" } else { "is too large" };
+                    invalid(field, format!("{value} {why}"))
+                })
+            }
+        }
+    )*};
+}
+integer_option_value!(i32, u32, u64, usize);
+
+/// A 0/1 flag.
+impl OptionValue for bool {
+    fn to_i64(self) -> i64 {
+        self.into()
+    }
+    fn from_i64(field: &str, value: i64) -> Result<Self, Error> {
+        match value {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(invalid(
+                field,
+                format!("{value} is outside the allowed range 0..=1"),
+            )),
+        }
+    }
+}
+
+/// The table row of an option that is one field of `Config`, by its path.
+macro_rules! option {
+    ($id:expr, $name:literal, $($field:ident).+) => {
+        OptionSpec {
+            id: $id,
+            name: $name,
+            get: |config| OptionValue::to_i64(config.$($field).+),
+            set: |config, value| {
+                config.$($field).+ = OptionValue::from_i64(text($name), value)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// Every option, in the order of their numbers: the one list behind zstdpool_config_set(),
+/// zstdpool_config_get() and zstdpool_option_at().
+static OPTIONS: &[OptionSpec] = &[
+    option!(ZSTDPOOL_OPT_LEVEL, c"level", level),
+    option!(ZSTDPOOL_OPT_CHECKSUM, c"checksum", checksum),
+    option!(ZSTDPOOL_OPT_WORKERS, c"workers", workers),
+    option!(ZSTDPOOL_OPT_PROCESSORS, c"processors", processors),
+    option!(
+        ZSTDPOOL_OPT_QUEUE_CAPACITY,
+        c"queue_capacity",
+        queue_capacity
+    ),
+    option!(
+        ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE,
+        c"max_decompressed_size",
+        max_decompressed_size
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_ENABLED,
+        c"training.enabled",
+        training.enabled
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_DICT_SIZE,
+        c"training.dict_size",
+        training.dict_size
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES,
+        c"training.min_samples",
+        training.min_samples
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MIN_BYTES,
+        c"training.min_bytes",
+        training.min_bytes
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES,
+        c"training.max_samples",
+        training.max_samples
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE,
+        c"training.max_sample_size",
+        training.max_sample_size
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_EFFORT,
+        c"training.effort",
+        training.effort
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE,
+        c"training.max_dict_size",
+        training.max_dict_size
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINING_MAX_BYTES,
+        c"training.max_bytes",
+        training.max_bytes
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_K,
+        c"training.trainer.k",
+        training.trainer.k
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_D,
+        c"training.trainer.d",
+        training.trainer.d
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_F,
+        c"training.trainer.f",
+        training.trainer.f
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_ACCEL,
+        c"training.trainer.accel",
+        training.trainer.accel
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_STEPS,
+        c"training.trainer.steps",
+        training.trainer.steps
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_THREADS,
+        c"training.trainer.threads",
+        training.trainer.threads
+    ),
+    // A fraction in the core, per-mille in the C API.
+    OptionSpec {
+        id: ZSTDPOOL_OPT_TRAINER_SPLIT_POINT,
+        name: c"training.trainer.split_point",
+        get: |config| (config.training.trainer.split_point * 1000.0).round() as i64,
+        set: |config, value| {
+            if !(0..=1000).contains(&value) {
+                return Err(invalid(
+                    "training.trainer.split_point",
+                    format!("{value} is outside the allowed range 0..=1000 (per-mille)"),
+                ));
+            }
+            config.training.trainer.split_point = value as f64 / 1000.0;
+            Ok(())
+        },
+    },
+    option!(
+        ZSTDPOOL_OPT_TRAINER_LEVEL,
+        c"training.trainer.level",
+        training.trainer.level
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_EXACT_COVER,
+        c"training.trainer.exact_cover",
+        training.trainer.exact_cover
+    ),
+    option!(
+        ZSTDPOOL_OPT_TRAINER_OPTIMIZE,
+        c"training.trainer.optimize",
+        training.trainer.optimize
+    ),
+];
+
+/// An option's name as text (the names are ASCII).
+fn text(name: &'static CStr) -> &'static str {
+    name.to_str().unwrap_or("option")
+}
+
+/// The table row of `option`, or the error for an unknown one.
+fn spec(option: zstdpool_option) -> Result<&'static OptionSpec, Error> {
+    OPTIONS.iter().find(|o| o.id == option).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("unknown option {option}"),
+        )
+    })
 }
 
 fn invalid(field: &str, message: String) -> Error {
@@ -147,108 +317,14 @@ fn invalid(field: &str, message: String) -> Error {
     )
 }
 
-/// Converts `value` to the field's integer type; out of the type's range is an error that
-/// names the field (the field's own range is checked afterwards).
-fn convert<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T, Error> {
-    T::try_from(value).map_err(|_| {
-        let why = if value < 0 {
-            "is negative"
-        } else {
-            "is too large"
-        };
-        invalid(field, format!("{value} {why}"))
-    })
-}
-
-/// A 0/1 flag.
-fn flag(field: &str, value: i64) -> Result<bool, Error> {
-    match value {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(invalid(
-            field,
-            format!("{value} is outside the allowed range 0..=1"),
-        )),
-    }
-}
-
 /// Sets the field of `option` in `config` to `value`, converted to its type (no range check).
 fn assign(config: &mut Config, option: zstdpool_option, value: i64) -> Result<(), Error> {
-    let field = field_name(option).ok_or_else(|| unknown(option))?;
-    let training = &mut config.training;
-    let trainer = &mut training.trainer;
-    match option {
-        ZSTDPOOL_OPT_LEVEL => config.level = convert(field, value)?,
-        ZSTDPOOL_OPT_CHECKSUM => config.checksum = flag(field, value)?,
-        ZSTDPOOL_OPT_WORKERS => config.workers = convert(field, value)?,
-        ZSTDPOOL_OPT_PROCESSORS => config.processors = convert(field, value)?,
-        ZSTDPOOL_OPT_QUEUE_CAPACITY => config.queue_capacity = convert(field, value)?,
-        ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE => config.max_decompressed_size = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_ENABLED => training.enabled = flag(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_DICT_SIZE => training.dict_size = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES => training.min_samples = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MIN_BYTES => training.min_bytes = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES => training.max_samples = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE => training.max_sample_size = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_EFFORT => training.effort = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => training.max_dict_size = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINING_MAX_BYTES => training.max_bytes = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_K => trainer.k = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_D => trainer.d = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_F => trainer.f = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_ACCEL => trainer.accel = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_STEPS => trainer.steps = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_THREADS => trainer.threads = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_SPLIT_POINT => {
-            if !(0..=1000).contains(&value) {
-                return Err(invalid(
-                    field,
-                    format!("{value} is outside the allowed range 0..=1000 (per-mille)"),
-                ));
-            }
-            trainer.split_point = value as f64 / 1000.0;
-        }
-        ZSTDPOOL_OPT_TRAINER_LEVEL => trainer.level = convert(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_EXACT_COVER => trainer.exact_cover = flag(field, value)?,
-        ZSTDPOOL_OPT_TRAINER_OPTIMIZE => trainer.optimize = flag(field, value)?,
-        _ => return Err(unknown(option)),
-    }
-    Ok(())
+    (spec(option)?.set)(config, value)
 }
 
 /// The field of `option` in `config`, as an `int64_t`.
 fn read(config: &Config, option: zstdpool_option) -> Result<i64, Error> {
-    let wide = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    let training = &config.training;
-    let trainer = &training.trainer;
-    Ok(match option {
-        ZSTDPOOL_OPT_LEVEL => config.level.into(),
-        ZSTDPOOL_OPT_CHECKSUM => config.checksum.into(),
-        ZSTDPOOL_OPT_WORKERS => wide(config.workers as u64),
-        ZSTDPOOL_OPT_PROCESSORS => config.processors.into(),
-        ZSTDPOOL_OPT_QUEUE_CAPACITY => wide(config.queue_capacity as u64),
-        ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE => wide(config.max_decompressed_size),
-        ZSTDPOOL_OPT_TRAINING_ENABLED => training.enabled.into(),
-        ZSTDPOOL_OPT_TRAINING_DICT_SIZE => wide(training.dict_size as u64),
-        ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES => wide(training.min_samples as u64),
-        ZSTDPOOL_OPT_TRAINING_MIN_BYTES => wide(training.min_bytes),
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES => wide(training.max_samples as u64),
-        ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE => wide(training.max_sample_size as u64),
-        ZSTDPOOL_OPT_TRAINING_EFFORT => training.effort.into(),
-        ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => wide(training.max_dict_size as u64),
-        ZSTDPOOL_OPT_TRAINING_MAX_BYTES => wide(training.max_bytes),
-        ZSTDPOOL_OPT_TRAINER_K => trainer.k.into(),
-        ZSTDPOOL_OPT_TRAINER_D => trainer.d.into(),
-        ZSTDPOOL_OPT_TRAINER_F => trainer.f.into(),
-        ZSTDPOOL_OPT_TRAINER_ACCEL => trainer.accel.into(),
-        ZSTDPOOL_OPT_TRAINER_STEPS => trainer.steps.into(),
-        ZSTDPOOL_OPT_TRAINER_THREADS => trainer.threads.into(),
-        ZSTDPOOL_OPT_TRAINER_SPLIT_POINT => (trainer.split_point * 1000.0).round() as i64,
-        ZSTDPOOL_OPT_TRAINER_LEVEL => trainer.level.into(),
-        ZSTDPOOL_OPT_TRAINER_EXACT_COVER => trainer.exact_cover.into(),
-        ZSTDPOOL_OPT_TRAINER_OPTIMIZE => trainer.optimize.into(),
-        _ => return Err(unknown(option)),
-    })
+    Ok((spec(option)?.get)(config))
 }
 
 /// Checks `value` against the field's own range, whatever the other fields hold: the value
@@ -352,19 +428,44 @@ pub unsafe extern "C" fn zstdpool_config_get(
     error::status("zstdpool_config_get", result)
 }
 
+/// The number of options (for listing them with zstdpool_option_at()).
+///
+/// Thread-safety: any thread, any time. Never fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_option_count() -> usize {
+    OPTIONS.len()
+}
+
+/// Option number index (0-based) of the list of every option, in increasing order of the
+/// ZSTDPOOL_OPT_* values; 0 (no option) when index >= zstdpool_option_count(). With
+/// zstdpool_option_name(), lets bindings build their option table from the library instead
+/// of copying the header.
+///
+/// Thread-safety: any thread, any time. Never fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_option_at(index: usize) -> zstdpool_option {
+    OPTIONS.get(index).map_or(0, |o| o.id)
+}
+
+/// The name of an option, as error messages name it: "level", "training.min_samples",
+/// "training.trainer.k", ...; NULL for an unknown option.
+///
+/// Ownership: static string; never free it. Thread-safety: any thread, any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn zstdpool_option_name(option: zstdpool_option) -> *const c_char {
+    panic::catch_or(std::ptr::null(), || {
+        spec(option).map_or(std::ptr::null(), |o| o.name.as_ptr())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ALL: [zstdpool_option; 23] = [
-        1, 2, 3, 4, 5, 6, 100, 101, 102, 103, 104, 105, 106, 200, 201, 202, 203, 204, 205, 206,
-        207, 208, 209,
-    ];
-
     #[test]
     fn every_option_reads_back_what_was_set() {
         let mut config = Config::default();
-        for option in ALL {
+        for option in OPTIONS.iter().map(|o| o.id) {
             let value = read(&config, option).unwrap();
             check_alone(option, value).unwrap();
             assign(&mut config, option, value).unwrap();
@@ -372,11 +473,29 @@ mod tests {
                 read(&config, option).unwrap(),
                 value,
                 "{}",
-                field_name(option).unwrap()
+                text(spec(option).unwrap().name)
             );
         }
         assert_eq!(config, Config::default());
         assert!(read(&config, 7).is_err());
+    }
+
+    #[test]
+    fn options_are_listed_once_in_order_with_their_names() {
+        assert_eq!(zstdpool_option_count(), OPTIONS.len());
+        let ids: Vec<_> = (0..zstdpool_option_count())
+            .map(|i| zstdpool_option_at(i))
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        assert_eq!(zstdpool_option_at(OPTIONS.len()), 0);
+        // SAFETY: option names are static NUL-terminated strings.
+        let name = unsafe { CStr::from_ptr(zstdpool_option_name(ZSTDPOOL_OPT_TRAINER_K)) };
+        assert_eq!(name, c"training.trainer.k");
+        assert!(zstdpool_option_name(7).is_null());
+        let mut names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), OPTIONS.len());
     }
 
     #[test]

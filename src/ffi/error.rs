@@ -57,78 +57,32 @@ pub const ZSTDPOOL_ERR_TOO_LARGE: i32 = 17;
 pub const ZSTDPOOL_ERR_ZSTD: i32 = 18;
 /// A bug: a panic inside the library, caught at the boundary.
 pub const ZSTDPOOL_ERR_PANIC: i32 = 19;
+/// The system refused a resource the pool needs (e.g. a worker thread could not be started).
+pub const ZSTDPOOL_ERR_SYSTEM: i32 = 20;
 
 /// The status code of an error kind.
 pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
-    match kind {
-        ErrorKind::InvalidArgument => ZSTDPOOL_ERR_INVALID_ARGUMENT,
-        ErrorKind::InvalidConfig => ZSTDPOOL_ERR_INVALID_CONFIG,
-        ErrorKind::Stopped => ZSTDPOOL_ERR_STOPPED,
-        ErrorKind::WouldDeadlock => ZSTDPOOL_ERR_WOULD_DEADLOCK,
-        ErrorKind::Timeout => ZSTDPOOL_ERR_TIMEOUT,
-        ErrorKind::Read => ZSTDPOOL_ERR_READ,
-        ErrorKind::Write => ZSTDPOOL_ERR_WRITE,
-        ErrorKind::SizeMismatch => ZSTDPOOL_ERR_SIZE_MISMATCH,
-        ErrorKind::Provider => ZSTDPOOL_ERR_PROVIDER,
-        ErrorKind::BadDictionary => ZSTDPOOL_ERR_BAD_DICTIONARY,
-        ErrorKind::DictMissing => ZSTDPOOL_ERR_DICT_MISSING,
-        ErrorKind::DictMismatch => ZSTDPOOL_ERR_DICT_MISMATCH,
-        ErrorKind::EmptyInput => ZSTDPOOL_ERR_EMPTY_INPUT,
-        ErrorKind::NotZstd => ZSTDPOOL_ERR_NOT_ZSTD,
-        ErrorKind::Truncated => ZSTDPOOL_ERR_TRUNCATED,
-        ErrorKind::Corrupt => ZSTDPOOL_ERR_CORRUPT,
-        ErrorKind::TooLarge => ZSTDPOOL_ERR_TOO_LARGE,
-        ErrorKind::Zstd => ZSTDPOOL_ERR_ZSTD,
-        ErrorKind::Panic => ZSTDPOOL_ERR_PANIC,
-    }
-}
-
-/// The error kind of a status code, if it is one.
-fn kind_of(status: zstdpool_status) -> Option<ErrorKind> {
-    const KINDS: [ErrorKind; 19] = [
-        ErrorKind::InvalidArgument,
-        ErrorKind::InvalidConfig,
-        ErrorKind::Stopped,
-        ErrorKind::WouldDeadlock,
-        ErrorKind::Timeout,
-        ErrorKind::Read,
-        ErrorKind::Write,
-        ErrorKind::SizeMismatch,
-        ErrorKind::Provider,
-        ErrorKind::BadDictionary,
-        ErrorKind::DictMissing,
-        ErrorKind::DictMismatch,
-        ErrorKind::EmptyInput,
-        ErrorKind::NotZstd,
-        ErrorKind::Truncated,
-        ErrorKind::Corrupt,
-        ErrorKind::TooLarge,
-        ErrorKind::Zstd,
-        ErrorKind::Panic,
-    ];
-    let kind = *KINDS.get(usize::try_from(status).ok()?.checked_sub(1)?)?;
-    debug_assert_eq!(code(kind), status);
-    Some(kind)
+    kind.code()
 }
 
 /// The static, NUL-terminated description of a status code.
 fn describe(status: zstdpool_status) -> &'static CStr {
     /// `ErrorKind::describe` of every code, as C strings, made once.
     static DESCRIPTIONS: OnceLock<Vec<CString>> = OnceLock::new();
-    if kind_of(status).is_none() {
+    let Some(kind) = ErrorKind::from_code(status) else {
         return if status == ZSTDPOOL_OK {
             c"ok"
         } else {
             c"unknown status"
         };
-    }
+    };
     let all = DESCRIPTIONS.get_or_init(|| {
-        (1..)
-            .map_while(kind_of)
+        ErrorKind::ALL
+            .iter()
             .map(|kind| strings::lossy_cstring(kind.describe()))
             .collect()
     });
-    &all[(status - 1) as usize]
+    &all[kind as usize - 1]
 }
 
 thread_local! {
@@ -187,16 +141,38 @@ pub extern "C" fn zstdpool_last_error() -> *const c_char {
 mod tests {
     use super::*;
 
+    /// The header's constants, as cbindgen needs them (literals), against the one table.
     #[test]
-    fn every_kind_has_its_code_and_back() {
-        for status in 1..=19 {
-            let kind = kind_of(status).unwrap();
-            assert_eq!(code(kind), status);
-            assert_eq!(describe(status).to_str().unwrap(), kind.describe());
+    fn header_constants_match_the_kinds() {
+        let constants = [
+            ZSTDPOOL_ERR_INVALID_ARGUMENT,
+            ZSTDPOOL_ERR_INVALID_CONFIG,
+            ZSTDPOOL_ERR_STOPPED,
+            ZSTDPOOL_ERR_WOULD_DEADLOCK,
+            ZSTDPOOL_ERR_TIMEOUT,
+            ZSTDPOOL_ERR_READ,
+            ZSTDPOOL_ERR_WRITE,
+            ZSTDPOOL_ERR_SIZE_MISMATCH,
+            ZSTDPOOL_ERR_PROVIDER,
+            ZSTDPOOL_ERR_BAD_DICTIONARY,
+            ZSTDPOOL_ERR_DICT_MISSING,
+            ZSTDPOOL_ERR_DICT_MISMATCH,
+            ZSTDPOOL_ERR_EMPTY_INPUT,
+            ZSTDPOOL_ERR_NOT_ZSTD,
+            ZSTDPOOL_ERR_TRUNCATED,
+            ZSTDPOOL_ERR_CORRUPT,
+            ZSTDPOOL_ERR_TOO_LARGE,
+            ZSTDPOOL_ERR_ZSTD,
+            ZSTDPOOL_ERR_PANIC,
+            ZSTDPOOL_ERR_SYSTEM,
+        ];
+        let codes: Vec<i32> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(constants.to_vec(), codes);
+        for kind in ErrorKind::ALL {
+            assert_eq!(describe(kind.code()).to_str().unwrap(), kind.describe());
         }
-        assert!(kind_of(0).is_none());
-        assert!(kind_of(20).is_none());
-        assert!(kind_of(-1).is_none());
+        assert_eq!(describe(ZSTDPOOL_OK).to_str().unwrap(), "ok");
+        assert_eq!(describe(-1).to_str().unwrap(), "unknown status");
         assert_eq!(describe(i32::MIN).to_str().unwrap(), "unknown status");
     }
 }

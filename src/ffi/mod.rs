@@ -33,10 +33,12 @@ pub mod error;
 // The configuration handle and its options.
 pub mod config;
 
-// Dictionary providers (stores).
+// Dictionary providers (stores), and the buffer their get callbacks fill.
+pub mod dict_buffer;
 pub mod provider;
 
-// The pool: creation, entries, lifecycle.
+// The pool: its handle, creation, entries, lifecycle.
+pub mod handle;
 pub mod pool;
 
 // Rejected entries.
@@ -49,10 +51,13 @@ pub mod stats;
 mod args;
 mod callback;
 mod panic;
+mod rejection_cache;
 mod strings;
 
 pub use config::*;
+pub use dict_buffer::*;
 pub use error::*;
+pub use handle::*;
 pub use pool::*;
 pub use provider::*;
 pub use rejection::*;

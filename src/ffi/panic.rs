@@ -3,10 +3,11 @@
 //! `ZSTDPOOL_ERR_PANIC`) or [`catch_or`] (functions that cannot fail, a panic gives a fixed
 //! fallback value).
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+#[cfg(test)]
+use crate::error::ErrorKind;
 
 /// Runs `body`, turning a panic into an `ErrorKind::Panic` error.
 ///
@@ -15,22 +16,12 @@ use crate::error::{Error, ErrorKind};
 /// usable after poisoning.
 pub(crate) fn catch<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+        .unwrap_or_else(|payload| Err(Error::from_panic(payload.as_ref())))
 }
 
 /// Runs `body`, answering `fallback` if it panics.
 pub(crate) fn catch_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
-}
-
-/// The error for a caught panic, with its message.
-pub(crate) fn panic_error(payload: &(dyn Any + Send)) -> Error {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned());
-    Error::new(ErrorKind::Panic, format!("internal error (panic): {text}"))
 }
 
 #[cfg(test)]

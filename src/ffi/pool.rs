@@ -2,84 +2,19 @@
 //! and the pool's own last-error message.
 
 use std::ffi::{c_char, c_void};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use super::args::{self, Out};
 use super::callback::{self, CallbackInput, CallbackOutput, UserData};
 use super::config::zstdpool_config;
 use super::error::{self, zstdpool_status};
+use super::handle::{self, PoolRef, zstdpool_pool};
 use super::panic;
 use super::provider::zstdpool_provider;
-use super::rejection::RejectionCache;
-use super::strings::Interner;
 use crate::config::Config;
 use crate::entry::Entry;
 use crate::error::{Error, ErrorKind};
-use crate::pool::{Mode, Pool, State};
-
-/// A pool of worker threads that compresses or decompresses entries (opaque). Create it with
-/// zstdpool_compressor_new() or zstdpool_decompressor_new(), add entries with
-/// zstdpool_pool_add(), and free it with zstdpool_pool_free().
-///
-/// Thread-safety: every pool function may be called concurrently from several threads on
-/// one pool (e.g. several producers calling zstdpool_pool_add()), and from the pool's own
-/// callbacks, except zstdpool_pool_free(), which must be the last call on the pool.
-pub struct zstdpool_pool {
-    pool: Pool,
-    /// The message of the last failed call on this pool.
-    last_error: Mutex<String>,
-    /// The rejections handed out so far, kept until the pool is freed.
-    pub(crate) rejections: RejectionCache,
-    /// Strings handed out by the statistics functions, kept until the pool is freed.
-    pub(crate) strings: Interner,
-}
-
-impl zstdpool_pool {
-    /// The core pool.
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.pool
-    }
-
-    /// Records a failed call on this pool.
-    fn record(&self, function: &str, error: &Error) {
-        let mut last = self.last_error.lock().unwrap_or_else(|e| e.into_inner());
-        *last = format!("{function}: {}", error.message);
-    }
-}
-
-/// A pool handle argument, vouched for by the exported function's caller.
-pub(crate) struct PoolRef(*const zstdpool_pool);
-
-impl PoolRef {
-    /// Wraps the pool handle argument.
-    ///
-    /// # Safety
-    /// `pool` must be NULL or a live pool handle that is not freed while the call runs.
-    pub unsafe fn new(pool: *const zstdpool_pool) -> PoolRef {
-        PoolRef(pool)
-    }
-}
-
-/// Runs `body` on the pool as the exported function `function`: checks for NULL, catches
-/// panics, records an error on the pool and on the thread.
-pub(crate) fn call(
-    function: &'static str,
-    pool: PoolRef,
-    body: impl FnOnce(&zstdpool_pool) -> Result<(), Error>,
-) -> zstdpool_status {
-    let result = panic::catch(|| {
-        // SAFETY: `PoolRef::new`'s caller vouched for the pointer: NULL or a live handle,
-        // not freed during the call.
-        let pool = unsafe { args::borrow(pool.0, "pool") }?;
-        let result = panic::catch(|| body(pool));
-        if let Err(e) = &result {
-            pool.record(function, e);
-        }
-        result
-    });
-    error::status(function, result)
-}
+use crate::pool::{Lifecycle, Mode, Pool};
 
 /// The size to pass to zstdpool_pool_add() when the entry's size is not known in advance.
 pub const ZSTDPOOL_SIZE_UNKNOWN: u64 = u64::MAX;
@@ -176,13 +111,7 @@ unsafe fn create(
         // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
         let out = unsafe { Out::new(out, "out") }?;
         let pool = Pool::new(mode, config, provider.share())?;
-        let handle = zstdpool_pool {
-            pool,
-            last_error: Mutex::new(String::new()),
-            rejections: RejectionCache::default(),
-            strings: Interner::default(),
-        };
-        out.write(Box::into_raw(Box::new(handle)));
+        out.write(Box::into_raw(Box::new(zstdpool_pool::new(pool))));
         Ok(())
     });
     error::status(function, result)
@@ -263,15 +192,15 @@ pub unsafe extern "C" fn zstdpool_pool_free(pool: *mut zstdpool_pool) -> zstdpoo
     // SAFETY: non-NULL, and the caller passes a live handle that only the pool's own
     // callbacks may use concurrently (through shared references, as below).
     let handle = unsafe { PoolRef::new(pool) };
-    let stopped = call("zstdpool_pool_free", handle, |handle| {
-        if handle.pool.on_own_worker() {
+    let stopped = handle::call("zstdpool_pool_free", handle, |handle| {
+        if handle.pool().on_own_worker() {
             return Err(Error::new(
                 ErrorKind::WouldDeadlock,
                 "called from one of the pool's own callbacks, it would wait for itself; nothing was freed",
             ));
         }
-        handle.pool.stop();
-        handle.pool.join(None)?;
+        handle.pool().stop();
+        handle.pool().join(None)?;
         Ok(())
     });
     if stopped != error::ZSTDPOOL_OK {
@@ -323,7 +252,7 @@ pub unsafe extern "C" fn zstdpool_pool_add(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_add", pool, |handle| {
+    handle::call("zstdpool_pool_add", pool, |handle| {
         // SAFETY: the caller passes NULL or NUL-terminated strings, valid during the call.
         let name = unsafe { args::utf8(name, "name") }?;
         // SAFETY: as for `name`.
@@ -340,7 +269,7 @@ pub unsafe extern "C" fn zstdpool_pool_add(
         if let Some(done) = done {
             entry = entry.on_complete(callback::completion(done, user_data));
         }
-        handle.pool.add(entry)
+        handle.pool().add(entry)
     })
 }
 
@@ -353,7 +282,7 @@ pub unsafe extern "C" fn zstdpool_pool_add(
 pub unsafe extern "C" fn zstdpool_pool_start(pool: *mut zstdpool_pool) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_start", pool, |handle| handle.pool.start())
+    handle::call("zstdpool_pool_start", pool, |handle| handle.pool().start())
 }
 
 /// Trains, with what they have, every category still waiting for samples: every entry added
@@ -366,8 +295,8 @@ pub unsafe extern "C" fn zstdpool_pool_start(pool: *mut zstdpool_pool) -> zstdpo
 pub unsafe extern "C" fn zstdpool_pool_flush(pool: *mut zstdpool_pool) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_flush", pool, |handle| {
-        handle.pool.flush();
+    handle::call("zstdpool_pool_flush", pool, |handle| {
+        handle.pool().flush();
         Ok(())
     })
 }
@@ -383,7 +312,7 @@ pub unsafe extern "C" fn zstdpool_pool_flush(pool: *mut zstdpool_pool) -> zstdpo
 pub unsafe extern "C" fn zstdpool_pool_wait(pool: *mut zstdpool_pool) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_wait", pool, |handle| handle.pool.wait())
+    handle::call("zstdpool_pool_wait", pool, |handle| handle.pool().wait())
 }
 
 /// Asks the pool to stop and returns at once: it takes no new entries
@@ -398,8 +327,8 @@ pub unsafe extern "C" fn zstdpool_pool_wait(pool: *mut zstdpool_pool) -> zstdpoo
 pub unsafe extern "C" fn zstdpool_pool_stop(pool: *mut zstdpool_pool) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_stop", pool, |handle| {
-        handle.pool.stop();
+    handle::call("zstdpool_pool_stop", pool, |handle| {
+        handle.pool().stop();
         Ok(())
     })
 }
@@ -419,16 +348,16 @@ pub unsafe extern "C" fn zstdpool_pool_join(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_join", pool, |handle| {
+    handle::call("zstdpool_pool_join", pool, |handle| {
         let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
-        if handle.pool.join(timeout)? {
+        if handle.pool().join(timeout)? {
             return Ok(());
         }
-        let hint = match handle.pool.state() {
-            State::Idle | State::Running => {
+        let hint = match handle.pool().state() {
+            Lifecycle::Idle | Lifecycle::Running => {
                 " (it was not asked to stop: call zstdpool_pool_stop first)"
             }
-            State::Stopping | State::Stopped => "",
+            Lifecycle::Stopping | Lifecycle::Stopped => "",
         };
         Err(Error::new(
             ErrorKind::Timeout,
@@ -449,14 +378,14 @@ pub unsafe extern "C" fn zstdpool_pool_state(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    call("zstdpool_pool_state", pool, |handle| {
+    handle::call("zstdpool_pool_state", pool, |handle| {
         // SAFETY: the caller passes NULL or a pointer valid for writing an int32_t.
         let out = unsafe { Out::new(out, "out") }?;
-        out.write(match handle.pool.state() {
-            State::Idle => ZSTDPOOL_STATE_IDLE,
-            State::Running => ZSTDPOOL_STATE_RUNNING,
-            State::Stopping => ZSTDPOOL_STATE_STOPPING,
-            State::Stopped => ZSTDPOOL_STATE_STOPPED,
+        out.write(match handle.pool().state() {
+            Lifecycle::Idle => ZSTDPOOL_STATE_IDLE,
+            Lifecycle::Running => ZSTDPOOL_STATE_RUNNING,
+            Lifecycle::Stopping => ZSTDPOOL_STATE_STOPPING,
+            Lifecycle::Stopped => ZSTDPOOL_STATE_STOPPED,
         });
         Ok(())
     })
@@ -479,11 +408,7 @@ pub unsafe extern "C" fn zstdpool_pool_last_error(
     panic::catch_or(0, || {
         // SAFETY: the caller passes NULL or a live handle.
         let message = match unsafe { pool.as_ref() } {
-            Some(handle) => handle
-                .last_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
+            Some(handle) => handle.last_error(),
             None => {
                 error::fail("zstdpool_pool_last_error", &args::null("pool"));
                 String::new()

@@ -1,29 +1,11 @@
 //! Rejected entries: which entries the pool could not process, and why. The strings handed
-//! out stay valid until the pool is freed (an append-only cache in the pool handle).
+//! out stay valid until the pool is freed (`rejection_cache.rs`).
 
-use std::ffi::{CString, c_char};
-use std::sync::Mutex;
+use std::ffi::c_char;
 
 use super::args::Out;
-use super::error::{self, zstdpool_status};
-use super::pool::{self, PoolRef, zstdpool_pool};
-use super::strings::lossy_cstring;
-use crate::error::{Error, ErrorKind};
-
-/// One rejection as C strings.
-struct CachedRejection {
-    name: CString,
-    status: zstdpool_status,
-    message: CString,
-}
-
-/// The pool's rejections converted so far. The core keeps rejections in the order they
-/// ended and never removes one, so the cache only ever grows at the end; its strings never
-/// move (each `CString` owns its buffer).
-#[derive(Default)]
-pub(crate) struct RejectionCache {
-    converted: Mutex<Vec<CachedRejection>>,
-}
+use super::error::zstdpool_status;
+use super::handle::{self, PoolRef, zstdpool_pool};
 
 /// Writes the number of entries rejected so far to *out (indexes 0 to *out - 1 are valid
 /// for zstdpool_pool_rejected()). It only grows while the pool runs.
@@ -37,10 +19,10 @@ pub unsafe extern "C" fn zstdpool_pool_rejected_count(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    pool::call("zstdpool_pool_rejected_count", pool, |handle| {
+    handle::call("zstdpool_pool_rejected_count", pool, |handle| {
         // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
         let out = unsafe { Out::new(out, "out") }?;
-        let count = handle.pool().stats().totals.rejected;
+        let count = handle.pool().totals().rejected;
         out.write(usize::try_from(count).unwrap_or(usize::MAX));
         Ok(())
     })
@@ -64,7 +46,7 @@ pub unsafe extern "C" fn zstdpool_pool_rejected(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    pool::call("zstdpool_pool_rejected", pool, |handle| {
+    handle::call("zstdpool_pool_rejected", pool, |handle| {
         // SAFETY: the caller passes NULL or pointers valid for writing a string pointer,
         // a status and a string pointer.
         let (name, status, message) = unsafe {
@@ -74,32 +56,10 @@ pub unsafe extern "C" fn zstdpool_pool_rejected(
                 Out::new(message, "message")?,
             )
         };
-        let mut converted = handle
-            .rejections
-            .converted
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if index >= converted.len() {
-            let all = handle.pool().rejected();
-            let start = converted.len();
-            converted.extend(all.iter().skip(start).map(|r| CachedRejection {
-                name: lossy_cstring(r.name.as_str()),
-                status: error::code(r.error.kind),
-                message: lossy_cstring(r.error.message.as_str()),
-            }));
-        }
-        let Some(rejection) = converted.get(index) else {
-            return Err(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "index {index} is out of range: {} entries were rejected",
-                    converted.len()
-                ),
-            ));
-        };
-        name.write(rejection.name.as_ptr());
+        let rejection = handle.rejections.get(handle.pool(), index)?;
+        name.write(rejection.name);
         status.write(rejection.status);
-        message.write(rejection.message.as_ptr());
+        message.write(rejection.message);
         Ok(())
     })
 }

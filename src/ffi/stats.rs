@@ -1,11 +1,13 @@
 //! Statistics: entry and byte counts for the whole pool and per category, with where each
 //! category's dictionary stands. Cheap enough to poll for a progress display.
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
 
-use super::args::Out;
-use super::error::zstdpool_status;
-use super::pool::{self, PoolRef, zstdpool_pool};
+use super::args::{self, Out};
+use super::error::{self, zstdpool_status};
+use super::handle::{self, PoolRef, zstdpool_pool};
+use super::panic;
+use super::strings::lossy_cstring;
 use crate::error::{Error, ErrorKind};
 use crate::stats::{CategoryStats, Counts, DictStatus};
 use crate::trainer::TrainingOutcome;
@@ -72,7 +74,7 @@ pub const ZSTDPOOL_DICT_FAILED: i32 = 10;
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct zstdpool_category {
-    /// The dictionary name ("" for entries added without one). Valid until the pool is
+    /// The dictionary name ("" for entries added without one). Valid until the snapshot is
     /// freed.
     pub name: *const c_char,
     /// The category's entry and byte counts.
@@ -80,7 +82,7 @@ pub struct zstdpool_category {
     /// Where its dictionary stands: one of the ZSTDPOOL_DICT_* constants.
     pub status: i32,
     /// The status in words, with details (sizes, ratios, the failure's cause); never NULL.
-    /// Valid until the pool is freed.
+    /// Valid until the snapshot is freed.
     pub status_message: *const c_char,
     /// The id of the dictionary in use (0: none).
     pub dict_id: u32,
@@ -101,7 +103,7 @@ pub struct zstdpool_category {
 /// Ownership: the string is static; never free it. Thread-safety: any thread, any time.
 #[unsafe(no_mangle)]
 pub extern "C" fn zstdpool_dict_status_str(status: i32) -> *const c_char {
-    super::panic::catch_or(c"unknown".as_ptr(), || dict_status_name(status).as_ptr())
+    panic::catch_or(c"unknown".as_ptr(), || dict_status_name(status).as_ptr())
 }
 
 /// The short name of a ZSTDPOOL_DICT_* code (see zstdpool_dict_status_str()).
@@ -168,23 +170,51 @@ fn describe(status: &DictStatus) -> (i32, String) {
     }
 }
 
-/// The C form of a category's statistics, its strings interned in the pool.
-fn convert(handle: &zstdpool_pool, stats: &CategoryStats) -> zstdpool_category {
-    let (status, message) = describe(&stats.status);
-    zstdpool_category {
-        name: handle.strings.intern(&stats.name),
-        counts: (&stats.counts).into(),
-        status,
-        status_message: handle.strings.intern(&message),
-        dict_id: stats.dict_id,
-        dict_size: stats.dict_size as u64,
-        train_seconds: stats.train_seconds,
-        samples: stats.samples as u64,
-        sample_bytes: stats.sample_bytes,
+/// A snapshot of a pool's statistics (opaque), taken by zstdpool_stats_new(): the totals
+/// and every category, all as they were at that moment, read with zstdpool_stats_totals(),
+/// zstdpool_stats_category_count() and zstdpool_stats_category(), freed with
+/// zstdpool_stats_free(). Indexes and strings stay stable while the snapshot is held.
+///
+/// Thread-safety: a snapshot never changes, so any number of threads may read it at once;
+/// it must not be freed while another thread reads it.
+pub struct zstdpool_stats {
+    totals: zstdpool_counts,
+    categories: Vec<CategoryEntry>,
+}
+
+/// One category of a snapshot, with the strings its C form points into.
+struct CategoryEntry {
+    c: zstdpool_category,
+    _name: CString,
+    _status_message: CString,
+}
+
+impl CategoryEntry {
+    /// The C form of a category's statistics, owning its strings.
+    fn new(stats: &CategoryStats) -> CategoryEntry {
+        let (status, message) = describe(&stats.status);
+        let name = lossy_cstring(stats.name.as_str());
+        let status_message = lossy_cstring(message);
+        CategoryEntry {
+            c: zstdpool_category {
+                name: name.as_ptr(),
+                counts: (&stats.counts).into(),
+                status,
+                status_message: status_message.as_ptr(),
+                dict_id: stats.dict_id,
+                dict_size: stats.dict_size as u64,
+                train_seconds: stats.train_seconds,
+                samples: stats.samples as u64,
+                sample_bytes: stats.sample_bytes,
+            },
+            _name: name,
+            _status_message: status_message,
+        }
     }
 }
 
-/// Writes the pool's totals over all entries to *out.
+/// Writes the pool's totals over all entries to *out, read from its counters (cheap: no
+/// lock, no copy; poll it for a progress display).
 ///
 /// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
 /// Thread-safety: any thread, concurrently with other calls.
@@ -195,65 +225,113 @@ pub unsafe extern "C" fn zstdpool_pool_totals(
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    pool::call("zstdpool_pool_totals", pool, |handle| {
+    handle::call("zstdpool_pool_totals", pool, |handle| {
         // SAFETY: the caller passes NULL or a pointer valid for writing a zstdpool_counts.
         let out = unsafe { Out::new(out, "out") }?;
-        out.write((&handle.pool().stats().totals).into());
+        out.write((&handle.pool().totals()).into());
         Ok(())
     })
 }
 
-/// Writes the number of categories the pool has met so far to *out (indexes 0 to *out - 1
-/// are valid for zstdpool_pool_category()). It only grows.
+/// Takes a snapshot of the pool's statistics: its totals and every category it has met so
+/// far, sorted by name. Writes the new snapshot to *out; the caller owns it and frees it
+/// with zstdpool_stats_free(). Its cost grows with the number of categories, not entries.
 ///
 /// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
-/// Thread-safety: any thread, concurrently with other calls.
+/// Thread-safety: any thread, concurrently with other calls on the pool.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zstdpool_pool_category_count(
+pub unsafe extern "C" fn zstdpool_stats_new(
     pool: *const zstdpool_pool,
-    out: *mut usize,
+    out: *mut *mut zstdpool_stats,
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    pool::call("zstdpool_pool_category_count", pool, |handle| {
-        // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
+    handle::call("zstdpool_stats_new", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
         let out = unsafe { Out::new(out, "out") }?;
-        out.write(handle.pool().stats().categories.len());
+        let stats = handle.pool().stats();
+        let snapshot = zstdpool_stats {
+            totals: (&stats.totals).into(),
+            categories: stats.categories.iter().map(CategoryEntry::new).collect(),
+        };
+        out.write(Box::into_raw(Box::new(snapshot)));
         Ok(())
     })
 }
 
-/// Writes the statistics of category number index to *out. Categories are sorted by name,
-/// so while entries of new categories are being added an index may move to another
-/// category: read them once the pool is idle (e.g. after zstdpool_pool_wait()) for a
-/// consistent list, or identify a category by its name.
+/// The totals of a snapshot, written to *out.
 ///
-/// Ownership: the strings in *out belong to the pool and stay valid until the pool is
-/// freed; never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if pool or out is NULL or
-/// index >= the count of zstdpool_pool_category_count() (*out is then not written).
-/// Thread-safety: any thread, concurrently with other calls.
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (stats or out NULL; *out is then not written).
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn zstdpool_pool_category(
-    pool: *const zstdpool_pool,
+pub unsafe extern "C" fn zstdpool_stats_totals(
+    stats: *const zstdpool_stats,
+    out: *mut zstdpool_counts,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live snapshot.
+        let stats = unsafe { args::borrow(stats, "stats") }?;
+        // SAFETY: the caller passes NULL or a pointer valid for writing a zstdpool_counts.
+        let out = unsafe { Out::new(out, "out") }?;
+        out.write(stats.totals);
+        Ok(())
+    });
+    error::status("zstdpool_stats_totals", result)
+}
+
+/// The number of categories in a snapshot (indexes 0 to count - 1 are valid for
+/// zstdpool_stats_category()); 0 when stats is NULL.
+///
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_stats_category_count(stats: *const zstdpool_stats) -> usize {
+    panic::catch_or(0, || {
+        // SAFETY: the caller passes NULL or a live snapshot.
+        unsafe { stats.as_ref() }.map_or(0, |s| s.categories.len())
+    })
+}
+
+/// Writes category number index of a snapshot (sorted by name) to *out.
+///
+/// Ownership: the strings in *out belong to the snapshot and stay valid until
+/// zstdpool_stats_free(); never free them. Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if stats or
+/// out is NULL or index >= zstdpool_stats_category_count() (*out is then not written).
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_stats_category(
+    stats: *const zstdpool_stats,
     index: usize,
     out: *mut zstdpool_category,
 ) -> zstdpool_status {
-    // SAFETY: the caller passes NULL or a live handle.
-    let pool = unsafe { PoolRef::new(pool) };
-    pool::call("zstdpool_pool_category", pool, |handle| {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live snapshot.
+        let stats = unsafe { args::borrow(stats, "stats") }?;
         // SAFETY: the caller passes NULL or a pointer valid for writing a zstdpool_category.
         let out = unsafe { Out::new(out, "out") }?;
-        let stats = handle.pool().stats();
         let Some(category) = stats.categories.get(index) else {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(
-                    "index {index} is out of range: the pool has {} categories",
+                    "index {index} is out of range: the snapshot has {} categories",
                     stats.categories.len()
                 ),
             ));
         };
-        out.write(convert(handle, category));
+        out.write(category.c);
         Ok(())
+    });
+    error::status("zstdpool_stats_category", result)
+}
+
+/// Frees a snapshot and its strings. NULL is a no-op.
+///
+/// Thread-safety: must be the last call on the snapshot.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_stats_free(stats: *mut zstdpool_stats) {
+    panic::catch_or((), || {
+        if !stats.is_null() {
+            // SAFETY: the caller passes a snapshot from zstdpool_stats_new(), freed once.
+            drop(unsafe { Box::from_raw(stats) });
+        }
     })
 }

@@ -98,8 +98,6 @@ pub extern "C" fn zstdpool_version_number() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn zstdpool_zstd_version() -> *const c_char {
     panic::catch_or(c"unknown".as_ptr(), || {
-        // SAFETY: ZSTD_versionString takes no argument and returns a pointer to a static
-        // NUL-terminated string.
-        unsafe { zstd_sys::ZSTD_versionString() }
+        crate::libzstd::version_cstr().as_ptr()
     })
 }

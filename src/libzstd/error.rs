@@ -13,14 +13,12 @@ impl ZstdError {
     /// Checks a libzstd `size_t` result: the value itself, or the error it encodes.
     pub(crate) fn check(result: usize) -> Result<usize, ZstdError> {
         // SAFETY: ZSTD_isError is a pure function of its argument.
-        if unsafe { zstd_sys::ZSTD_isError(result) } != 0 {
-            // SAFETY: as above; ZSTD_getErrorCode only decodes the value.
-            Err(ZstdError {
-                code: unsafe { zstd_sys::ZSTD_getErrorCode(result) },
-            })
-        } else {
-            Ok(result)
+        if unsafe { zstd_sys::ZSTD_isError(result) } == 0 {
+            return Ok(result);
         }
+        // SAFETY: ZSTD_getErrorCode only decodes the value, whatever it is.
+        let code = unsafe { zstd_sys::ZSTD_getErrorCode(result) };
+        Err(ZstdError { code })
     }
 
     /// Checks a ZDICT (trainer) result, which shares the same error encoding.
@@ -35,9 +33,14 @@ impl ZstdError {
         }
     }
 
-    /// libzstd's error code.
-    pub fn code(&self) -> zstd_sys::ZSTD_ErrorCode {
-        self.code
+    /// True for libzstd's complaints about sizes ("Src size is incorrect", "Destination
+    /// buffer is too small"): from a trainer, they mean too little data to train on.
+    pub(crate) fn is_size_complaint(&self) -> bool {
+        matches!(
+            self.code,
+            zstd_sys::ZSTD_ErrorCode::ZSTD_error_srcSize_wrong
+                | zstd_sys::ZSTD_ErrorCode::ZSTD_error_dstSize_tooSmall
+        )
     }
 
     /// libzstd's description, e.g. "Data corruption detected".

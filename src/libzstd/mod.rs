@@ -2,7 +2,9 @@
 //!
 //! Everything else in the crate is safe Rust: this module turns libzstd's raw contexts,
 //! prepared dictionaries and trainers into owned Rust values with checked results. Every
-//! `unsafe` block here carries a `// SAFETY:` comment saying why the call is sound.
+//! `unsafe` block here carries a `// SAFETY:` comment saying why the call is sound (the
+//! lint below enforces it; the crate root denies `unsafe` everywhere else).
+#![deny(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 mod cctx;
 mod dctx;
@@ -34,9 +36,13 @@ pub fn max_level() -> i32 {
 
 /// The version of the libzstd linked in, e.g. "1.5.7".
 pub fn version() -> &'static str {
+    version_cstr().to_str().unwrap_or("unknown")
+}
+
+/// The version of the libzstd linked in, as a C string (for the C API).
+pub fn version_cstr() -> &'static CStr {
     // SAFETY: ZSTD_versionString returns a pointer to a static NUL-terminated string.
-    let text = unsafe { CStr::from_ptr(zstd_sys::ZSTD_versionString()) };
-    text.to_str().unwrap_or("unknown")
+    unsafe { CStr::from_ptr(zstd_sys::ZSTD_versionString()) }
 }
 
 /// The worst-case compressed size of `len` bytes (for sizing one-shot output buffers).

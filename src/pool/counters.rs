@@ -75,7 +75,7 @@ pub(crate) struct Flow {
     /// Entries added and not yet finished.
     pub in_flight: Padded<AtomicUsize>,
     /// Of those, entries waiting in collecting categories (not progressing by themselves).
-    pub held: Padded<AtomicUsize>,
+    pub collecting: Padded<AtomicUsize>,
     /// Threads blocked in `add`, `wait` or `join`.
     pub sleepers: Padded<AtomicUsize>,
 }
@@ -85,12 +85,12 @@ impl Flow {
         self.in_flight.load(Ordering::SeqCst)
     }
 
-    pub fn held(&self) -> usize {
-        self.held.load(Ordering::SeqCst)
+    pub fn collecting(&self) -> usize {
+        self.collecting.load(Ordering::SeqCst)
     }
 
     /// True when nothing progresses by itself (everything left waits for samples).
     pub fn idle(&self) -> bool {
-        self.in_flight() <= self.held()
+        self.in_flight() <= self.collecting()
     }
 }

@@ -4,7 +4,13 @@
 
 mod counters;
 mod dictionary;
+mod finish;
+mod job;
+mod processors;
+mod routing;
 mod shared;
+mod sleep;
+mod stage;
 mod task;
 mod worker;
 
@@ -17,9 +23,8 @@ use crate::config::Config;
 use crate::entry::{Entry, Rejection};
 use crate::error::{Error, ErrorKind};
 use crate::provider::DictProvider;
-use crate::stats::{CategoryStats, Stats};
-pub(crate) use counters::AtomicCounts;
-use shared::Shared;
+use crate::stats::{Counts, Stats};
+use shared::{Category, Shared};
 
 /// Which way a pool works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +37,7 @@ pub enum Mode {
 
 /// A pool's lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+pub enum Lifecycle {
     /// Created; workers start with `start` or the first `add`.
     Idle,
     /// Workers run and take entries.
@@ -89,11 +94,11 @@ impl Pool {
         self.start_locked(&mut st)
     }
 
-    fn start_locked(&self, st: &mut shared::PoolState) -> Result<(), Error> {
+    fn start_locked(&self, st: &mut shared::Control) -> Result<(), Error> {
         match st.lifecycle {
-            State::Running => Ok(()),
-            State::Stopping | State::Stopped => Err(stopped()),
-            State::Idle => {
+            Lifecycle::Running => Ok(()),
+            Lifecycle::Stopping | Lifecycle::Stopped => Err(stopped()),
+            Lifecycle::Idle => {
                 let mut handles = self.handles.lock().unwrap_or_else(|e| e.into_inner());
                 for i in 0..self.shared.config.workers {
                     let shared = Arc::clone(&self.shared);
@@ -107,14 +112,14 @@ impl Pool {
                         }
                         Err(e) if st.workers_alive == 0 => {
                             return Err(Error::new(
-                                ErrorKind::Zstd,
+                                ErrorKind::System,
                                 format!("cannot start a worker thread: {e}"),
                             ));
                         }
                         Err(_) => break,
                     }
                 }
-                st.lifecycle = State::Running;
+                st.lifecycle = Lifecycle::Running;
                 Ok(())
             }
         }
@@ -139,18 +144,18 @@ impl Pool {
         if shared.flow.in_flight() >= capacity && !worker::is_worker_of(shared.id) {
             st = shared
                 .sleep_until(st, None, |st| {
-                    if st.lifecycle != State::Running {
+                    if st.lifecycle != Lifecycle::Running {
                         return true;
                     }
                     // Full of entries that wait for samples: train some now rather than wait
                     // for entries that cannot come.
-                    if shared.flow.held() * 2 >= capacity {
+                    if shared.flow.collecting() * 2 >= capacity {
                         shared.train_largest(st);
                     }
                     shared.flow.in_flight() < capacity
                 })
                 .0;
-            if st.lifecycle != State::Running {
+            if st.lifecycle != Lifecycle::Running {
                 return Err(stopped());
             }
         }
@@ -184,13 +189,13 @@ impl Pool {
         let shared = &self.shared;
         let mut st = shared.lock();
         match st.lifecycle {
-            State::Idle => st.lifecycle = State::Stopped,
-            State::Running => {
-                st.lifecycle = State::Stopping;
+            Lifecycle::Idle => st.lifecycle = Lifecycle::Stopped,
+            Lifecycle::Running => {
+                st.lifecycle = Lifecycle::Stopping;
                 shared.flush(&mut st);
                 shared.exit_if_done(&mut st);
             }
-            State::Stopping | State::Stopped => {}
+            Lifecycle::Stopping | Lifecycle::Stopped => {}
         }
         shared.changed.notify_all();
     }
@@ -200,7 +205,7 @@ impl Pool {
     pub fn join(&self, timeout: Option<Duration>) -> Result<bool, Error> {
         self.refuse_on_worker("join")?;
         let (st, stopped) = self.shared.sleep_until(self.shared.lock(), timeout, |st| {
-            st.lifecycle == State::Stopped
+            st.lifecycle == Lifecycle::Stopped
         });
         drop(st);
         if stopped {
@@ -217,21 +222,14 @@ impl Pool {
     }
 
     /// The lifecycle state.
-    pub fn state(&self) -> State {
+    pub fn state(&self) -> Lifecycle {
         self.shared.lock().lifecycle
     }
 
     /// A snapshot of the statistics (cheap: for progress displays).
     pub fn stats(&self) -> Stats {
         let st = self.shared.lock();
-        let mut categories: Vec<_> = st
-            .categories
-            .values()
-            .map(|c| CategoryStats {
-                counts: c.counts.snapshot(),
-                ..c.stats.clone()
-            })
-            .collect();
+        let mut categories: Vec<_> = st.categories.values().map(Category::snapshot).collect();
         categories.sort_by(|a, b| a.name.cmp(&b.name));
         Stats {
             totals: self.shared.totals.snapshot(),
@@ -239,13 +237,25 @@ impl Pool {
         }
     }
 
+    /// The totals over all entries, read from the counters (no lock, no copy).
+    pub fn totals(&self) -> Counts {
+        self.shared.totals.snapshot()
+    }
+
     /// The rejected entries so far, in the order they ended.
     pub fn rejected(&self) -> Vec<Rejection> {
-        self.shared
+        self.rejected_since(0)
+    }
+
+    /// The rejected entries from number `start` on (those that ended after the first
+    /// `start`), in the order they ended: for readers that already hold the first ones.
+    pub fn rejected_since(&self, start: usize) -> Vec<Rejection> {
+        let rejected = self
+            .shared
             .rejected
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .unwrap_or_else(|e| e.into_inner());
+        rejected.get(start..).unwrap_or_default().to_vec()
     }
 
     /// Zstd contexts created so far (see the processor rule in `Config::processors`).

@@ -1,7 +1,6 @@
 //! A worker thread: takes tasks (urgent ones first) and runs each inside a panic guard, so
 //! that a bug in one task becomes one rejected entry and the worker lives on.
 
-use std::any::Any;
 use std::cell::Cell;
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -12,14 +11,15 @@ use std::time::Instant;
 use crossbeam_channel::select_biased;
 
 use super::dictionary::Prepared;
-use super::shared::{DictState, Processor, Shared};
+use super::job::Job;
+use super::processors::Slot;
+use super::shared::{Processor, Shared};
+use super::stage::{Origin, Stage};
 use super::task::Task;
-use super::{Mode, State};
-use crate::entry::{Entry, EntryDone, EntryResult};
-use crate::error::{Error, ErrorKind};
+use super::{Lifecycle, Mode};
+use crate::entry::{EntryDone, EntryResult};
+use crate::error::{Error, ErrorKind, panic_message};
 use crate::libzstd::{CCtx, DCtx};
-use crate::processors::Slot;
-use crate::stats::DictStatus;
 use crate::trainer::{self, TrainingOutcome};
 
 mod errors;
@@ -38,57 +38,47 @@ pub(crate) fn is_worker_of(id: u64) -> bool {
 /// `Processors::exchange`), so that most entries take no lock to get one.
 pub(crate) fn run(shared: Arc<Shared>) {
     WORKER_OF.with(|w| w.set(shared.id));
-    let mut held: Option<Slot<Processor>> = None;
+    let mut kept: Option<Slot<Processor>> = None;
     loop {
         let task = select_biased! {
-            recv(shared.urgent_rx) -> task => task,
-            recv(shared.task_rx) -> task => task,
+            recv(shared.channels.urgent_rx) -> task => task,
+            recv(shared.channels.task_rx) -> task => task,
         };
         match task {
             Ok(Task::Exit) | Err(_) => break,
-            Ok(Task::Process { entry, dict }) => held = process(&shared, held.take(), entry, dict),
-            Ok(Task::Reject { entry, error }) => {
-                let rejection = entry.rejection(error);
-                shared.finish(*entry, Err(rejection));
+            Ok(Task::Process { job, dict }) => kept = process(&shared, kept.take(), job, dict),
+            Ok(Task::Reject { job, error }) => {
+                let rejection = job.rejection(error);
+                shared.finish(*job, Err(rejection));
             }
             Ok(Task::Load { category }) => load(&shared, &category),
-            Ok(Task::Train { category, entries }) => train(&shared, &category, entries),
+            Ok(Task::Train { category, jobs }) => train(&shared, &category, jobs),
         }
     }
-    if let Some(slot) = held {
+    if let Some(slot) = kept {
         shared.processors.release(slot);
     }
     let mut st = shared.lock();
     st.workers_alive -= 1;
-    if st.workers_alive == 0 && st.lifecycle == State::Stopping {
-        st.lifecycle = State::Stopped;
+    if st.workers_alive == 0 && st.lifecycle == Lifecycle::Stopping {
+        st.lifecycle = Lifecycle::Stopped;
     }
     shared.changed.notify_all();
-}
-
-/// The message of a caught panic.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned());
-    format!("internal error (panic): {text}")
 }
 
 /// Compresses or decompresses one entry with the worker's processor (exchanged if the rule
 /// allows a better one); returns the processor to keep for the next entry.
 fn process(
     shared: &Shared,
-    held: Option<Slot<Processor>>,
-    mut entry: Entry,
+    kept: Option<Slot<Processor>>,
+    mut job: Job,
     dict: Option<Arc<Prepared>>,
 ) -> Option<Slot<Processor>> {
     let dict_id = dict.as_ref().map_or(0, |d| d.id);
     let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
     let exchanged = shared
         .processors
-        .exchange(held, dict_id, loaded, || match shared.mode {
+        .exchange(kept, dict_id, loaded, || match shared.mode {
             Mode::Compress => {
                 CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress)
             }
@@ -101,14 +91,14 @@ fn process(
                 ErrorKind::Zstd,
                 format!("creating a zstd context failed: {e}"),
             );
-            let rejection = entry.rejection(error);
-            shared.finish(entry, Err(rejection));
+            let rejection = job.rejection(error);
+            shared.finish(job, Err(rejection));
             return None;
         }
     };
     let max = shared.config.max_decompressed_size;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        stream(&mut slot.processor, &mut entry, dict.as_deref(), max)
+        stream(&mut slot.processor, &mut job, dict.as_deref(), max)
     }));
     let (result, keep) = match outcome {
         Ok(result) => {
@@ -119,48 +109,43 @@ fn process(
             // The context may be mid-frame: drop it rather than reuse it.
             drop(slot);
             shared.processors.forget();
-            (
-                Err(Error::new(
-                    ErrorKind::Panic,
-                    panic_message(payload.as_ref()),
-                )),
-                None,
-            )
+            (Err(Error::from_panic(payload.as_ref())), None)
         }
     };
     let result: EntryResult = match result {
         // The entry's name moves into its result: nothing reads it afterwards.
         Ok((bytes_in, bytes_out)) => Ok(EntryDone {
-            name: std::mem::take(&mut entry.name),
+            name: std::mem::take(&mut job.entry.name),
             bytes_in,
             bytes_out,
             dict_id,
         }),
-        Err(error) => Err(entry.rejection(error)),
+        Err(error) => Err(job.rejection(error)),
     };
-    shared.finish(entry, result);
+    shared.finish(job, result);
     keep
 }
 
-/// Runs one entry through a processor, then flushes its output.
+/// Runs one job's entry through a processor, then flushes its output.
 fn stream(
     processor: &mut Processor,
-    entry: &mut Entry,
+    job: &mut Job,
     dict: Option<&Prepared>,
     max: u64,
 ) -> Result<(u64, u64), Error> {
+    let Job { entry, prefix, .. } = job;
     let counts = match processor {
         Processor::Compress(cctx) => cctx
             .compress_stream(
                 dict.and_then(Prepared::cdict),
                 entry.size,
-                &entry.prefix,
+                prefix,
                 &mut entry.input,
                 &mut entry.output,
             )
             .map_err(errors::compress)?,
         Processor::Decompress(dctx) => {
-            let mut input = (&entry.prefix[..]).chain(&mut entry.input);
+            let mut input = (&prefix[..]).chain(&mut entry.input);
             dctx.decompress_stream(
                 dict.and_then(Prepared::ddict),
                 &mut input,
@@ -180,100 +165,74 @@ fn stream(
 /// Looks a category's dictionary up in the provider and prepares it.
 fn load(shared: &Shared, key: &str) {
     let mode = shared.mode;
-    let level = shared.config.level;
     let looked_up = catch_unwind(AssertUnwindSafe(|| shared.provider.get(key)));
-    let (state, status) = match looked_up {
-        Err(payload) => {
-            let error = Error::new(
-                ErrorKind::Panic,
-                format!("dictionary '{key}': {}", panic_message(payload.as_ref())),
-            );
-            (
-                DictState::Failed(error.clone()),
-                DictStatus::Failed(error.message),
-            )
-        }
-        Ok(Err(e)) => {
-            let error = Error::new(
-                ErrorKind::Provider,
-                format!("dictionary provider failed to get '{key}': {e}"),
-            );
-            (
-                DictState::Failed(error.clone()),
-                DictStatus::Failed(error.message),
-            )
-        }
-        Ok(Ok(Some(bytes))) => match Prepared::new(mode, &bytes, level) {
+    let stage = match looked_up {
+        Err(payload) => Stage::Failed(Error::new(
+            ErrorKind::Panic,
+            format!("dictionary '{key}': {}", panic_message(payload.as_ref())),
+        )),
+        Ok(Err(e)) => Stage::Failed(Error::new(
+            ErrorKind::Provider,
+            format!("dictionary provider failed to get '{key}': {e}"),
+        )),
+        Ok(Ok(Some(bytes))) => match Prepared::new(mode, &bytes, shared.config.level) {
             Ok(prepared) => {
                 let (id, size) = (prepared.id, prepared.size);
                 shared.update_category(key, |s| {
                     s.dict_id = id;
                     s.dict_size = size;
                 });
-                (
-                    DictState::Ready(Some(Arc::new(prepared))),
-                    DictStatus::Loaded,
-                )
+                Stage::Ready {
+                    dict: Some(Arc::new(prepared)),
+                    origin: Origin::Loaded,
+                }
             }
-            Err(e) => {
-                let error = Error::new(
-                    ErrorKind::BadDictionary,
-                    format!("dictionary '{key}' from the provider: {e}"),
-                );
-                (
-                    DictState::Failed(error.clone()),
-                    DictStatus::Failed(error.message),
-                )
-            }
+            Err(e) => Stage::Failed(Error::new(
+                ErrorKind::BadDictionary,
+                format!("dictionary '{key}' from the provider: {e}"),
+            )),
         },
-        Ok(Ok(None)) => {
-            if mode == Mode::Compress && shared.config.training.enabled {
-                (
-                    DictState::Collecting {
-                        entries: Vec::new(),
-                        bytes: 0,
-                        oldest: u64::MAX,
-                    },
-                    DictStatus::Collecting,
-                )
-            } else {
-                (DictState::Ready(None), DictStatus::Absent)
-            }
+        Ok(Ok(None)) if mode == Mode::Compress && shared.config.training.enabled => {
+            Stage::collecting()
         }
+        Ok(Ok(None)) => Stage::Ready {
+            dict: None,
+            origin: Origin::Absent,
+        },
     };
-    shared.settle(key, state, status, Vec::new());
+    shared.settle(key, stage, Vec::new());
 }
 
-/// Reads the first bytes of each entry as training samples, trains, stores the dictionary
-/// through the provider, and releases the entries with it (or without one).
-fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
+/// Reads the first bytes of each job's entry as training samples, trains, stores the
+/// dictionary through the provider, and releases the jobs with it (or without one).
+fn train(shared: &Shared, key: &str, jobs: Vec<Job>) {
     let config = &shared.config.training;
-    let mut kept = Vec::with_capacity(entries.len());
+    let mut sampled = Vec::with_capacity(jobs.len());
     // Samples: the first `max_sample_size` bytes of each entry, `max_bytes` in all; the
     // entries past the budget are not read here (they stream as usual).
     let mut budget = config.max_bytes;
-    for mut entry in entries {
+    for mut job in jobs {
         let want = usize::try_from(budget)
             .map_or(config.max_sample_size, |b| b.min(config.max_sample_size));
         // The input is the caller's code: a panic in it rejects this entry only.
-        let read = catch_unwind(AssertUnwindSafe(|| read_prefix(&mut entry, want)));
+        let read = catch_unwind(AssertUnwindSafe(|| read_prefix(&mut job, want)));
         let error = match read {
             Ok(Ok(())) => {
-                budget -= entry.prefix.len() as u64;
-                kept.push(entry);
+                budget -= job.prefix.len() as u64;
+                sampled.push(job);
                 continue;
             }
             Ok(Err(e)) => Error::new(ErrorKind::Read, format!("reading the input failed: {e}")),
-            Err(payload) => Error::new(ErrorKind::Panic, panic_message(payload.as_ref())),
+            Err(payload) => Error::from_panic(payload.as_ref()),
         };
-        let rejection = entry.rejection(error);
-        shared.finish(entry, Err(rejection));
+        let rejection = job.rejection(error);
+        shared.finish(job, Err(rejection));
     }
-    let samples: Vec<&[u8]> = kept
+    let samples: Vec<&[u8]> = sampled
         .iter()
-        .filter(|e| !e.prefix.is_empty())
+        .filter(|job| !job.prefix.is_empty())
         .take(config.max_samples)
-        .map(|e| &e.prefix[..])
+        .map(|job| &job.prefix[..])
         .collect();
     let started = Instant::now();
     let trained = catch_unwind(AssertUnwindSafe(|| {
@@ -293,11 +252,11 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
             ratio_without: 0.0,
         },
     };
-    let (state, status) = match &training.dictionary {
-        None => (
-            DictState::Ready(None),
-            DictStatus::Trained(training.outcome.clone()),
-        ),
+    let stage = match &training.dictionary {
+        None => Stage::Ready {
+            dict: None,
+            origin: Origin::Trained(training.outcome.clone()),
+        },
         Some(dict) => store(shared, key, dict, &training.outcome),
     };
     shared.update_category(key, |s| {
@@ -306,30 +265,29 @@ fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
         s.sample_bytes = training.sample_bytes;
         s.heldback_ratio_with = training.ratio_with;
         s.heldback_ratio_without = training.ratio_without;
-        if let DictState::Ready(Some(prepared)) = &state {
+        if let Stage::Ready {
+            dict: Some(prepared),
+            ..
+        } = &stage
+        {
             s.dict_id = prepared.id;
             s.dict_size = prepared.size;
         }
     });
-    shared.settle(key, state, status, kept);
+    shared.settle(key, stage, sampled);
 }
 
 /// Stores a trained dictionary through the provider and prepares it. A dictionary the
 /// provider could not store is not used: frames made with it could not be read back.
-fn store(
-    shared: &Shared,
-    key: &str,
-    dict: &[u8],
-    outcome: &TrainingOutcome,
-) -> (DictState, DictStatus) {
+fn store(shared: &Shared, key: &str, dict: &[u8], outcome: &TrainingOutcome) -> Stage {
     let stored = catch_unwind(AssertUnwindSafe(|| shared.provider.put(key, dict)));
     let failure = match stored {
         Ok(Ok(())) => match Prepared::new(shared.mode, dict, shared.config.level) {
             Ok(prepared) => {
-                return (
-                    DictState::Ready(Some(Arc::new(prepared))),
-                    DictStatus::Trained(outcome.clone()),
-                );
+                return Stage::Ready {
+                    dict: Some(Arc::new(prepared)),
+                    origin: Origin::Trained(outcome.clone()),
+                };
             }
             Err(e) => Error::new(
                 ErrorKind::BadDictionary,
@@ -345,25 +303,23 @@ fn store(
             format!("dictionary '{key}': {}", panic_message(payload.as_ref())),
         ),
     };
-    (
-        DictState::Failed(failure.clone()),
-        DictStatus::Failed(failure.message),
-    )
+    Stage::Failed(failure)
 }
 
-/// Reads up to `limit` bytes of the entry's input into its prefix (kept for compression).
-fn read_prefix(entry: &mut Entry, limit: usize) -> std::io::Result<()> {
+/// Reads up to `limit` bytes of the job's input into its prefix (kept for compression).
+fn read_prefix(job: &mut Job, limit: usize) -> std::io::Result<()> {
+    let Job { entry, prefix, .. } = job;
     let want = entry.size.map_or(limit, |s| s.min(limit as u64) as usize);
-    entry.prefix.resize(want, 0);
+    prefix.resize(want, 0);
     let mut filled = 0;
     while filled < want {
-        match entry.input.read(&mut entry.prefix[filled..]) {
+        match entry.input.read(&mut prefix[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n.min(want - filled),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    entry.prefix.truncate(filled);
+    prefix.truncate(filled);
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! but still useful dictionary where the data allows one.
 
 use crate::libzstd::{self, FastCoverParams, ZstdError};
-use zstd_sys::ZSTD_ErrorCode;
 
 use super::sampling::{self, Cut};
 use super::sizing::{self, Size};
@@ -32,12 +31,10 @@ pub(crate) enum FitError {
 impl FitError {
     /// Classifies a libzstd trainer error: size complaints mean too little data.
     fn from_zstd(e: ZstdError) -> FitError {
-        match e.code() {
-            ZSTD_ErrorCode::ZSTD_error_srcSize_wrong
-            | ZSTD_ErrorCode::ZSTD_error_dstSize_tooSmall => {
-                FitError::TooLittle(e.name().to_owned())
-            }
-            _ => FitError::Failed(e.name().to_owned()),
+        if e.is_size_complaint() {
+            FitError::TooLittle(e.name().to_owned())
+        } else {
+            FitError::Failed(e.name().to_owned())
         }
     }
 }

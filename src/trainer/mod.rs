@@ -27,8 +27,6 @@ mod sampling;
 mod search;
 mod sizing;
 
-pub use sizing::MAX_AUTO_SIZE;
-
 use crate::config::TrainingConfig;
 use crate::libzstd::CDict;
 

@@ -9,14 +9,6 @@
 /// tables (a few hundred bytes) leave almost no room for content.
 pub(crate) const MIN_AUTO_SIZE: usize = 2 * 1024;
 
-/// Largest dictionary the automatic sizing asks for by default (`TrainingConfig::max_dict_size`).
-/// zstd's usual advice is about 110 KiB, but on logs whose entries repeat each other a lot the
-/// held-back judge kept preferring larger ones up to about half the training volume (1 MiB
-/// for a 2 MB category); beyond 1 MiB the gain per byte is small while every loaded
-/// dictionary costs its size in memory (twice: CDict and DDict) and training time grows with
-/// the dictionary.
-pub const MAX_AUTO_SIZE: usize = 1024 * 1024;
-
 /// libzstd's smallest dictionary (ZDICT_DICTSIZE_MIN): smaller capacities are refused.
 pub(crate) const LIBZSTD_MIN_SIZE: usize = 256;
 
@@ -77,6 +69,7 @@ pub(crate) fn segment_size(k: u32, d: u32, capacity: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::MAX_AUTO_SIZE;
 
     #[test]
     fn share_is_bounded() {

@@ -76,20 +76,20 @@ impl<P> Processors<P> {
         }
     }
 
-    /// A processor for dictionary `dict_id`, given the one the calling worker `held` last:
+    /// A processor for dictionary `dict_id`, given the one the calling worker kept from its last entry:
     /// kept when it used that dictionary, or when the rule allows no more processors than
     /// workers (then there is nothing to choose from, and no lock is taken); otherwise
     /// exchanged for a free one that used the dictionary last, or a new one while under the
     /// limit.
     pub fn exchange(
         &self,
-        held: Option<Slot<P>>,
+        kept: Option<Slot<P>>,
         dict_id: u32,
         loaded: usize,
         create: impl FnOnce() -> Result<P, ZstdError>,
     ) -> Result<Slot<P>, ZstdError> {
         let limit = self.rule.limit(self.workers, loaded);
-        match held {
+        match kept {
             Some(slot) if slot.dict_id == dict_id || limit <= self.workers => Ok(slot),
             Some(slot) => {
                 let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -185,9 +185,9 @@ mod tests {
     #[test]
     fn a_worker_keeps_its_processor_when_there_is_no_choice() {
         let pool: Processors<u32> = Processors::new(ProcessorRule::Fixed(2), 2);
-        let held = pool.acquire(1, 0, || Ok(10)).unwrap();
+        let kept = pool.acquire(1, 0, || Ok(10)).unwrap();
         let again = pool
-            .exchange(Some(Slot { dict_id: 1, ..held }), 2, 0, || Ok(11))
+            .exchange(Some(Slot { dict_id: 1, ..kept }), 2, 0, || Ok(11))
             .unwrap();
         assert_eq!(again.processor, 10);
         assert_eq!(pool.created(), 1);
