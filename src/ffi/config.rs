@@ -28,7 +28,14 @@ impl zstdpool_config {
 
 /// Identifies one configuration field in zstdpool_config_set() and zstdpool_config_get().
 /// Values are stable across versions; unknown values are refused with
-/// ZSTDPOOL_ERR_INVALID_ARGUMENT.
+/// ZSTDPOOL_ERR_INVALID_ARGUMENT. zstdpool_option_count(), zstdpool_option_at() and
+/// zstdpool_option_name() list them at run time.
+///
+/// Three tiers, by number: 1-99 the pool (level, checksum, workers, processors, queue,
+/// decompression limit); 100-199 when and on how much data dictionaries are trained;
+/// 200-299 (ZSTDPOOL_OPT_TRAINER_*) advanced fine-tuning of libzstd's trainer, which the
+/// automatic search sets by itself: most programs never set them, and their meaning follows
+/// libzstd's ZDICT parameters.
 pub type zstdpool_option = i32;
 
 /// zstd compression level, from libzstd's negative fast levels to its maximum (22).
@@ -77,7 +84,7 @@ pub const ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE: i32 = 107;
 /// At most this many sample bytes are trained on per category; training also starts once
 /// that many bytes (by declared sizes) wait. Range 1024..2^40. Default 33554432.
 pub const ZSTDPOOL_OPT_TRAINING_MAX_BYTES: i32 = 108;
-/// Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
+/// Advanced (trainer fine-tuning). Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
 /// ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_K: i32 = 200;
 /// Trainer d-mer size d: 6 or 8 for fastCover, 6..16 for the exact COVER trainer (checked
@@ -379,7 +386,12 @@ pub unsafe extern "C" fn zstdpool_config_free(config: *mut zstdpool_config) {
     });
 }
 
-/// Sets one field of a configuration (option: one of the ZSTDPOOL_OPT_* constants).
+/// Sets one field of a configuration (option: one of the ZSTDPOOL_OPT_* constants, each
+/// documented with its range and default in the Options section near the top of this header:
+/// LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE; TRAINING_
+/// ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
+/// MAX_DICT_SIZE, MAX_BYTES; advanced: TRAINER_K, D, F, ACCEL, STEPS, THREADS, SPLIT_POINT,
+/// LEVEL, EXACT_COVER, OPTIMIZE).
 ///
 /// The value is checked against the field's own range at once; rules that relate two
 /// fields (processors and workers, min and max samples, trainer d and exact_cover) are
