@@ -2,6 +2,7 @@
 //! dictionaries, training the missing ones on the fly (the original tool's `CompressorPool`
 //! and `DecompressorPool`, with its lifecycle: start, add, flush, wait, stop, join).
 
+mod by_id;
 mod counters;
 mod dictionary;
 mod finish;

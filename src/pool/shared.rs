@@ -8,6 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::by_id::ById;
 use super::counters::{AtomicCounts, Flow};
 use super::processors::{ProcessorRule, Processors};
 use super::stage::Stage;
@@ -93,6 +94,8 @@ pub(crate) struct Shared {
     pub loaded_dicts: AtomicUsize,
     pub channels: Channels,
     pub processors: Processors<Processor>,
+    /// Dictionaries found by frame id (decompression of entries without a category).
+    pub by_id: ById,
 }
 
 impl Shared {
@@ -125,6 +128,7 @@ impl Shared {
                 task_rx,
             },
             processors,
+            by_id: ById::default(),
             config,
         }
     }

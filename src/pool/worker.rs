@@ -72,8 +72,20 @@ fn process(
     shared: &Shared,
     kept: Option<Slot<Processor>>,
     mut job: Job,
-    dict: Option<Arc<Prepared>>,
+    mut dict: Option<Arc<Prepared>>,
 ) -> Option<Slot<Processor>> {
+    if shared.mode == Mode::Decompress && job.entry.dict_name.is_none() {
+        // The input and the provider are the caller's code: a panic rejects this entry only.
+        let found = catch_unwind(AssertUnwindSafe(|| shared.dict_for_frame(&mut job)));
+        match found.unwrap_or_else(|payload| Err(Error::from_panic(payload.as_ref()))) {
+            Ok(found) => dict = found,
+            Err(error) => {
+                let rejection = job.rejection(error);
+                shared.finish(job, Err(rejection));
+                return kept;
+            }
+        }
+    }
     let dict_id = dict.as_ref().map_or(0, |d| d.id);
     let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
     let exchanged = shared

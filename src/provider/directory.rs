@@ -1,9 +1,11 @@
 //! A dictionary store in a directory: one standard zstd dictionary file per name, readable by
 //! `zstd -D FILE`, written atomically (temporary file, then rename).
 
+use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{DictProvider, ProviderError};
@@ -18,6 +20,9 @@ pub const DICT_EXTENSION: &str = "zdict";
 pub struct DirectoryProvider {
     dir: PathBuf,
     temp_counter: AtomicU64,
+    /// Dictionary files by the id in their header, read when an id is first asked for and
+    /// again whenever an id is not in it (files may have been added since).
+    by_id: Mutex<HashMap<u32, PathBuf>>,
 }
 
 impl DirectoryProvider {
@@ -28,6 +33,7 @@ impl DirectoryProvider {
         Ok(DirectoryProvider {
             dir,
             temp_counter: AtomicU64::new(0),
+            by_id: Mutex::new(HashMap::new()),
         })
     }
 
@@ -57,7 +63,78 @@ fn escape(name: &str) -> String {
     out
 }
 
+/// The name a dictionary file stands for (the inverse of [`escape`]), or `None` for a file
+/// name that no name escapes to.
+fn unescape(stem: &str) -> Option<String> {
+    let bytes = stem.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = stem.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The id in the header of the dictionary file at `path` (0: not a zstd dictionary).
+fn file_dict_id(path: &Path) -> io::Result<u32> {
+    let mut head = [0u8; 8];
+    fs::File::open(path)?.read_exact(&mut head)?;
+    let magic = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+    Ok(if magic == 0xEC30_A437 {
+        u32::from_le_bytes([head[4], head[5], head[6], head[7]])
+    } else {
+        0
+    })
+}
+
+impl DirectoryProvider {
+    /// Reads the id of every dictionary file in the directory into the index.
+    fn index_by_id(&self) -> io::Result<HashMap<u32, PathBuf>> {
+        let mut index = HashMap::new();
+        for file in fs::read_dir(&self.dir)? {
+            let path = file?.path();
+            let is_dict = path.extension().is_some_and(|e| e == DICT_EXTENSION);
+            if !is_dict {
+                continue;
+            }
+            // A short or unreadable file is no dictionary of ours; `get` reports it by name.
+            if let Ok(id) = file_dict_id(&path)
+                && id != 0
+            {
+                index.insert(id, path);
+            }
+        }
+        Ok(index)
+    }
+}
+
 impl DictProvider for DirectoryProvider {
+    fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
+        let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        if !by_id.contains_key(&id) {
+            *by_id = self
+                .index_by_id()
+                .map_err(|e| format!("listing {}: {e}", self.dir.display()))?;
+        }
+        let Some(path) = by_id.get(&id) else {
+            return Ok(None);
+        };
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(unescape)
+            .unwrap_or_default();
+        let bytes = fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        Ok(Some((name, bytes)))
+    }
+
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, ProviderError> {
         match fs::read(self.path_of(name)) {
             Ok(bytes) => Ok(Some(bytes)),
@@ -84,7 +161,7 @@ impl DictProvider for DirectoryProvider {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, unescape};
 
     #[test]
     fn escapes_names_into_plain_file_names() {
@@ -92,5 +169,9 @@ mod tests {
         assert_eq!(escape("a/b"), "a%2Fb");
         assert_eq!(escape(".hidden"), "%2Ehidden");
         assert_eq!(escape(""), "");
+        for name in ["Gauss_#_#.log", "a/b", ".hidden", "été", ""] {
+            assert_eq!(unescape(&escape(name)).as_deref(), Some(name));
+        }
+        assert_eq!(unescape("%G1"), None);
     }
 }

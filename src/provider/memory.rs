@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use super::{DictProvider, ProviderError};
+use crate::libzstd::dictionary_id;
 
 /// Dictionaries kept in a map in memory.
 #[derive(Debug, Default)]
@@ -40,5 +41,13 @@ impl DictProvider for MemoryProvider {
             .unwrap_or_else(|e| e.into_inner())
             .insert(name.to_owned(), dict.to_vec());
         Ok(())
+    }
+
+    fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
+        let dicts = self.dicts.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(dicts
+            .iter()
+            .find(|(_, dict)| dictionary_id(dict) == id)
+            .map(|(name, dict)| (name.clone(), dict.clone())))
     }
 }

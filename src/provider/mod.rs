@@ -17,4 +17,12 @@ pub trait DictProvider: Send + Sync {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, ProviderError>;
     /// Stores `dict` under `name`, replacing any previous one.
     fn put(&self, name: &str, dict: &[u8]) -> Result<(), ProviderError>;
+    /// The dictionary whose header carries id `id`, with its name, or `None` when the store
+    /// has none. A decompressing pool asks for it when an entry names no dictionary but its
+    /// frame needs one: archives then decode without their categories being repeated.
+    /// The default finds nothing (a store that cannot search by id).
+    fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
+        let _ = id;
+        Ok(None)
+    }
 }
