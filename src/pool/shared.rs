@@ -13,7 +13,7 @@ use super::counters::{AtomicCounts, Flow};
 use super::dictionary::Prepared;
 use super::task::Task;
 use super::{Mode, State};
-use crate::config::Config;
+use crate::config::{Config, TrainingConfig};
 use crate::entry::{Entry, EntryResult, Rejection};
 use crate::error::{Error, ErrorKind};
 use crate::libzstd::{CCtx, DCtx};
@@ -98,6 +98,8 @@ pub(crate) struct Shared {
     pub urgent: Sender<Task>,
     pub urgent_rx: Receiver<Task>,
     pub processors: Processors<Processor>,
+    /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
+    pub volumes: Mutex<HashMap<String, u64>>,
 }
 
 impl Shared {
@@ -129,6 +131,20 @@ impl Shared {
             urgent_rx,
             processors,
             config,
+            volumes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The training configuration for `key`: the pool's, with the category's volume hint if
+    /// one was given.
+    pub fn training_config(&self, key: &str) -> TrainingConfig {
+        let volumes = self.volumes.lock().unwrap_or_else(|e| e.into_inner());
+        TrainingConfig {
+            category_volume: volumes
+                .get(key)
+                .copied()
+                .unwrap_or(self.config.training.category_volume),
+            ..self.config.training.clone()
         }
     }
 

@@ -247,7 +247,7 @@ fn load(shared: &Shared, key: &str) {
 /// Reads the first bytes of each entry as training samples, trains, stores the dictionary
 /// through the provider, and releases the entries with it (or without one).
 fn train(shared: &Shared, key: &str, entries: Vec<Entry>) {
-    let config = &shared.config.training;
+    let config = &shared.training_config(key);
     let mut kept = Vec::with_capacity(entries.len());
     // Samples: the first `max_sample_size` bytes of each entry, `max_bytes` in all; the
     // entries past the budget are not read here (they stream as usual).
