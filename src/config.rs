@@ -63,6 +63,11 @@ pub struct TrainingConfig {
     /// judged on held-back samples: 0 trains once with the parameters as given, 1 runs a
     /// small search (the default), 2 a wider one.
     pub effort: u32,
+    /// Expected raw bytes of a category (all its entries, not only the samples), so that
+    /// the trainer makes the dictionary, or none, that keeps frames + dictionary smallest
+    /// (the dictionary is stored once per category). 0: the sampled bytes, a conservative
+    /// default. The pool takes it per category too (`Pool::set_category_volume`).
+    pub category_volume: u64,
 }
 
 impl Default for TrainingConfig {
@@ -78,6 +83,7 @@ impl Default for TrainingConfig {
             max_bytes: 32 << 20,
             trainer: FastCoverParams::default(),
             effort: 1,
+            category_volume: 0,
         }
     }
 }
@@ -180,6 +186,7 @@ impl TrainingConfig {
         )?;
         check_range("training.max_bytes", self.max_bytes, 1024, 1 << 40)?;
         check_range("training.effort", self.effort, 0, 2)?;
+        check_range("training.category_volume", self.category_volume, 0, 1 << 50)?;
         let t = &self.trainer;
         if t.k != 0 {
             check_range("training.trainer.k", t.k, 16, 2048)?;

@@ -1,6 +1,7 @@
 //! Behaviour of `zstdpool::trainer::train` on data generated here: trained dictionaries that
-//! round-trip, the "too few samples" answers and fallbacks, dictionaries that do not help,
-//! determinism and a configured dictionary size.
+//! round-trip, the "too few samples" answers and fallbacks, dictionaries that do not help or
+//! do not pay for themselves (frames + dictionary against no dictionary, for the volume
+//! hinted), determinism and a configured dictionary size.
 
 use jobtree::JobTreeSpec;
 use zstdpool::config::TrainingConfig;
@@ -9,6 +10,18 @@ use zstdpool::trainer::{self, Training, TrainingOutcome};
 
 /// Compression level used throughout (the pool's default).
 const LEVEL: i32 = 3;
+
+/// A category volume so large that any dictionary's own size is negligible: the trainer
+/// then judges frames alone, as tests of what it can train need.
+const LARGE_VOLUME: u64 = 1 << 40;
+
+/// The default configuration for a category of [`LARGE_VOLUME`] bytes.
+fn large() -> TrainingConfig {
+    TrainingConfig {
+        category_volume: LARGE_VOLUME,
+        ..TrainingConfig::default()
+    }
+}
 
 /// A small deterministic PRNG (SplitMix64), so test data needs no dependency and no seed
 /// from the clock.
@@ -170,10 +183,7 @@ fn trains_on_synthetic_logs_at_every_effort() {
     let owned = logs(1, 40, 6000);
     let samples = views(&owned);
     for effort in 0..=2 {
-        let config = TrainingConfig {
-            effort,
-            ..TrainingConfig::default()
-        };
+        let config = TrainingConfig { effort, ..large() };
         let training = trainer::train(&samples, &config, LEVEL);
         let dict = expect_trained(&training);
         round_trip(dict, &samples);
@@ -225,17 +235,14 @@ fn few_large_samples_still_train_by_cutting() {
     assert!(libzstd::train_fast_cover(&samples, 16 * 1024, &params).is_err());
     // ... the trainer cuts them into pieces and gets a dictionary, at every effort.
     for effort in 0..=2 {
-        let config = TrainingConfig {
-            effort,
-            ..TrainingConfig::default()
-        };
+        let config = TrainingConfig { effort, ..large() };
         let training = trainer::train(&samples, &config, LEVEL);
         let dict = expect_trained(&training);
         assert_eq!(training.samples, 3);
         round_trip(dict, &samples);
     }
     // Two samples are enough too (one trains while the other judges, in turn).
-    let training = trainer::train(&samples[..2], &TrainingConfig::default(), LEVEL);
+    let training = trainer::train(&samples[..2], &large(), LEVEL);
     expect_trained(&training);
 }
 
@@ -246,11 +253,8 @@ fn incompressible_samples_get_no_dictionary() {
         .map(|_| (0..4096).map(|_| rng.next() as u8).collect())
         .collect();
     let samples = views(&owned);
-    for effort in 0..=1 {
-        let config = TrainingConfig {
-            effort,
-            ..TrainingConfig::default()
-        };
+    for (effort, base) in [(0, large()), (1, large()), (1, TrainingConfig::default())] {
+        let config = TrainingConfig { effort, ..base };
         let training = trainer::train(&samples, &config, LEVEL);
         match training.outcome {
             TrainingOutcome::DidNotHelp {
@@ -262,10 +266,9 @@ fn incompressible_samples_get_no_dictionary() {
                     "{ratio_with} vs {ratio_without}"
                 );
                 assert!(ratio_without > 0.0 && ratio_without < 1.01);
-                assert_eq!(
-                    (training.ratio_with, training.ratio_without),
-                    (ratio_with, ratio_without)
-                );
+                // Held back, the dictionary did not even make the frames smaller.
+                assert!(training.ratio_with <= training.ratio_without);
+                assert!((training.ratio_without - ratio_without).abs() < 1e-6);
             }
             other => panic!("expected DidNotHelp, got {other:?}"),
         }
@@ -274,14 +277,103 @@ fn incompressible_samples_get_no_dictionary() {
 }
 
 #[test]
+fn a_dictionary_must_pay_for_itself_over_the_category_volume() {
+    // 6 KB of samples: a dictionary shrinks the frames, but not by its own size ...
+    let owned = logs(1, 4, 1500);
+    let samples = views(&owned);
+    let alone = trainer::train(&samples, &TrainingConfig::default(), LEVEL);
+    let TrainingOutcome::DidNotHelp {
+        ratio_with,
+        ratio_without,
+    } = alone.outcome
+    else {
+        panic!("expected DidNotHelp, got {:?}", alone.outcome);
+    };
+    assert!(
+        ratio_with < ratio_without,
+        "{ratio_with} vs {ratio_without}"
+    );
+    assert!(alone.dictionary.is_none());
+    assert!(
+        alone.ratio_with > alone.ratio_without,
+        "held back, the frames alone were smaller with it"
+    );
+    // ... while over a category a thousand times larger it pays many times over.
+    let hinted = TrainingConfig {
+        category_volume: 1000 * alone.sample_bytes,
+        ..TrainingConfig::default()
+    };
+    expect_trained(&trainer::train(&samples, &hinted, LEVEL));
+}
+
+#[test]
+fn a_larger_volume_never_gets_a_smaller_dictionary() {
+    let files = jobtree_category(40, "summaryGauss");
+    let samples = views(&files);
+    let sizes: Vec<usize> = [0, 100, 10_000]
+        .iter()
+        .map(|&times| {
+            let config = TrainingConfig {
+                category_volume: times * samples.iter().map(|s| s.len() as u64).sum::<u64>(),
+                ..TrainingConfig::default()
+            };
+            trainer::train(&samples, &config, LEVEL)
+                .dictionary
+                .map_or(0, |d| d.len())
+        })
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
+    assert!(sizes[2] > 0, "{sizes:?}");
+}
+
+#[test]
+fn frames_and_dictionary_never_outgrow_no_dictionary_on_generated_trees() {
+    let spec = JobTreeSpec {
+        jobs: 12,
+        ..JobTreeSpec::default()
+    };
+    let mut by_category: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
+    for file in jobtree::generate_tree(&spec) {
+        by_category
+            .entry(file.category)
+            .or_default()
+            .push(file.data);
+    }
+    let config = TrainingConfig::default();
+    let (mut archive, mut plain) = (0u64, 0u64);
+    for (category, files) in &by_category {
+        let samples: Vec<&[u8]> = files
+            .iter()
+            .map(|f| &f[..f.len().min(config.max_sample_size)])
+            .collect();
+        let training = trainer::train(&samples, &config, LEVEL);
+        let whole = views(files);
+        let without = plain_size(&whole);
+        let with = match &training.dictionary {
+            Some(dict) => round_trip(dict, &whole) + dict.len() as u64,
+            None => without,
+        };
+        assert!(
+            with <= without,
+            "{category}: {with} bytes with its dictionary, {without} without ({:?}, held back {} / {}, {} samples {} bytes)",
+            training.outcome,
+            training.ratio_with,
+            training.ratio_without,
+            training.samples,
+            training.sample_bytes
+        );
+        archive += with;
+        plain += without;
+    }
+    assert!(archive < plain, "{archive} vs {plain}");
+}
+
+#[test]
 fn same_samples_give_the_same_dictionary() {
     let owned = logs(5, 30, 5000);
     let samples = views(&owned);
     for effort in 0..=1 {
-        let config = TrainingConfig {
-            effort,
-            ..TrainingConfig::default()
-        };
+        let config = TrainingConfig { effort, ..large() };
         let first = trainer::train(&samples, &config, LEVEL);
         let second = trainer::train(&samples, &config, LEVEL);
         expect_trained(&first);
@@ -299,7 +391,7 @@ fn configured_dictionary_size_is_honoured() {
         let config = TrainingConfig {
             dict_size,
             effort,
-            ..TrainingConfig::default()
+            ..large()
         };
         let training = trainer::train(&samples, &config, LEVEL);
         let dict = expect_trained(&training);
@@ -338,7 +430,7 @@ fn configured_trainer_parameters_are_used() {
         let config = TrainingConfig {
             trainer: trainer_params,
             effort: 1,
-            ..TrainingConfig::default()
+            ..large()
         };
         let training = trainer::train(&samples, &config, LEVEL);
         let dict = expect_trained(&training);
@@ -354,7 +446,7 @@ fn at_most_max_samples_are_used() {
         min_samples: 10,
         max_samples: 20,
         max_sample_size: 1000,
-        ..TrainingConfig::default()
+        ..large()
     };
     let training = trainer::train(&samples, &config, LEVEL);
     assert_eq!(training.samples, 20);

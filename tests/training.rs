@@ -139,6 +139,47 @@ fn a_dictionary_that_does_not_help_is_not_used() {
 }
 
 #[test]
+fn a_dictionary_must_pay_for_itself_unless_the_category_is_said_to_be_large() {
+    let provider = Arc::new(MemoryProvider::new());
+    let mut config = common::config(2);
+    config.training.category_volume = 0;
+    let pool = Pool::compressor(config, provider.clone()).unwrap();
+    pool.set_category_volume("hinted", 1 << 30);
+    pool.set_category_volume("unhinted", 1 << 30);
+    pool.set_category_volume("unhinted", 0);
+    let (small, hinted) = (Results::default(), Results::default());
+    for i in 0..8 {
+        for (name, results) in [("unhinted", &small), ("hinted", &hinted)] {
+            pool.add(results.entry(
+                &format!("{name}/{i}"),
+                Some(name),
+                common::log_text(5, i, 3),
+                Sink::default(),
+            ))
+            .unwrap();
+        }
+    }
+    pool.stop();
+    assert!(pool.join(None).unwrap());
+    // 8 entries of 300 bytes: no dictionary can save its own size on them ...
+    assert!(
+        matches!(
+            status_of(&pool, "unhinted"),
+            DictStatus::Trained(TrainingOutcome::DidNotHelp { ratio_with, ratio_without })
+                if ratio_with < ratio_without
+        ),
+        "{:?}",
+        status_of(&pool, "unhinted")
+    );
+    assert!(dict_ids(&small).iter().all(|&d| d == 0));
+    // ... but over the gigabyte the caller announced, the same entries' dictionary pays.
+    let stored = provider.snapshot();
+    assert_eq!(stored.keys().collect::<Vec<_>>(), vec!["hinted"]);
+    let id = dictionary_id(&stored["hinted"]);
+    assert!(dict_ids(&hinted).iter().all(|&d| d == id && d != 0));
+}
+
+#[test]
 fn entries_added_while_a_category_trains_wait_for_its_dictionary() {
     let provider = Arc::new(MemoryProvider::new());
     let pool = Pool::compressor(common::config(2), provider.clone()).unwrap();

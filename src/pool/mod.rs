@@ -243,6 +243,22 @@ impl Pool {
         self.shared.totals.snapshot()
     }
 
+    /// Tells the trainer that category `name` will hold about `bytes` raw bytes in all (0:
+    /// no hint, `TrainingConfig::category_volume` applies), so that its dictionary, or none,
+    /// keeps frames + dictionary smallest. Takes effect if the category has not trained yet.
+    pub fn set_category_volume(&self, name: &str, bytes: u64) {
+        let mut volumes = self
+            .shared
+            .volumes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if bytes == 0 {
+            volumes.remove(name);
+        } else {
+            volumes.insert(name.to_owned(), bytes);
+        }
+    }
+
     /// The rejected entries so far, in the order they ended.
     pub fn rejected(&self) -> Vec<Rejection> {
         self.rejected_since(0)

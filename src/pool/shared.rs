@@ -14,7 +14,7 @@ use super::processors::{ProcessorRule, Processors};
 use super::stage::Stage;
 use super::task::Task;
 use super::{Lifecycle, Mode};
-use crate::config::Config;
+use crate::config::{Config, TrainingConfig};
 use crate::entry::Rejection;
 use crate::libzstd::{CCtx, DCtx};
 use crate::provider::DictProvider;
@@ -96,6 +96,8 @@ pub(crate) struct Shared {
     pub processors: Processors<Processor>,
     /// Dictionaries found by frame id (decompression of entries without a category).
     pub by_id: ById,
+    /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
+    pub volumes: Mutex<HashMap<String, u64>>,
 }
 
 impl Shared {
@@ -130,6 +132,20 @@ impl Shared {
             processors,
             by_id: ById::default(),
             config,
+            volumes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The training configuration for `key`: the pool's, with the category's volume hint if
+    /// one was given.
+    pub fn training_config(&self, key: &str) -> TrainingConfig {
+        let volumes = self.volumes.lock().unwrap_or_else(|e| e.into_inner());
+        TrainingConfig {
+            category_volume: volumes
+                .get(key)
+                .copied()
+                .unwrap_or(self.config.training.category_volume),
+            ..self.config.training.clone()
         }
     }
 

@@ -218,7 +218,7 @@ fn load(shared: &Shared, key: &str) {
 /// Reads the first bytes of each job's entry as training samples, trains, stores the
 /// dictionary through the provider, and releases the jobs with it (or without one).
 fn train(shared: &Shared, key: &str, jobs: Vec<Job>) {
-    let config = &shared.config.training;
+    let config = &shared.training_config(key);
     let mut sampled = Vec::with_capacity(jobs.len());
     // Samples: the first `max_sample_size` bytes of each entry, `max_bytes` in all; the
     // entries past the budget are not read here (they stream as usual).

@@ -22,7 +22,7 @@ pub struct DirectoryProvider {
     temp_counter: AtomicU64,
     /// Dictionary files by the id in their header, read when an id is first asked for and
     /// again whenever an id is not in it (files may have been added since).
-    by_id: Mutex<HashMap<u32, PathBuf>>,
+    by_id: Mutex<HashMap<u32, IdEntry>>,
 }
 
 impl DirectoryProvider {
@@ -94,10 +94,17 @@ fn file_dict_id(path: &Path) -> io::Result<u32> {
     })
 }
 
+/// The file of one dictionary id, or two different files claiming it.
+#[derive(Debug)]
+enum IdEntry {
+    One(PathBuf),
+    Ambiguous(PathBuf, PathBuf),
+}
+
 impl DirectoryProvider {
     /// Reads the id of every dictionary file in the directory into the index.
-    fn index_by_id(&self) -> io::Result<HashMap<u32, PathBuf>> {
-        let mut index = HashMap::new();
+    fn index_by_id(&self) -> io::Result<HashMap<u32, IdEntry>> {
+        let mut index: HashMap<u32, IdEntry> = HashMap::new();
         for file in fs::read_dir(&self.dir)? {
             let path = file?.path();
             let is_dict = path.extension().is_some_and(|e| e == DICT_EXTENSION);
@@ -105,11 +112,22 @@ impl DirectoryProvider {
                 continue;
             }
             // A short or unreadable file is no dictionary of ours; `get` reports it by name.
-            if let Ok(id) = file_dict_id(&path)
-                && id != 0
-            {
-                index.insert(id, path);
+            let Ok(id) = file_dict_id(&path) else {
+                continue;
+            };
+            if id == 0 {
+                continue;
             }
+            let entry = match index.remove(&id) {
+                None => IdEntry::One(path),
+                // Identical copies are one dictionary; different bytes under one id are not.
+                Some(IdEntry::One(first)) if fs::read(&first)? == fs::read(&path)? => {
+                    IdEntry::One(first)
+                }
+                Some(IdEntry::One(first)) => IdEntry::Ambiguous(first, path),
+                Some(ambiguous) => ambiguous,
+            };
+            index.insert(id, entry);
         }
         Ok(index)
     }
@@ -123,8 +141,17 @@ impl DictProvider for DirectoryProvider {
                 .index_by_id()
                 .map_err(|e| format!("listing {}: {e}", self.dir.display()))?;
         }
-        let Some(path) = by_id.get(&id) else {
-            return Ok(None);
+        let path = match by_id.get(&id) {
+            None => return Ok(None),
+            Some(IdEntry::One(path)) => path,
+            Some(IdEntry::Ambiguous(a, b)) => {
+                return Err(format!(
+                    "dictionary id {id} is ambiguous: {} and {} both claim it",
+                    a.display(),
+                    b.display()
+                )
+                .into());
+            }
         };
         let name = path
             .file_stem()

@@ -45,9 +45,16 @@ impl DictProvider for MemoryProvider {
 
     fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
         let dicts = self.dicts.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(dicts
-            .iter()
-            .find(|(_, dict)| dictionary_id(dict) == id)
-            .map(|(name, dict)| (name.clone(), dict.clone())))
+        let mut found = dicts.iter().filter(|(_, dict)| dictionary_id(dict) == id);
+        let Some((name, dict)) = found.next() else {
+            return Ok(None);
+        };
+        if let Some((other, _)) = found.find(|(_, d)| *d != dict) {
+            return Err(format!(
+                "dictionary id {id} is ambiguous: '{name}' and '{other}' both claim it"
+            )
+            .into());
+        }
+        Ok(Some((name.clone(), dict.clone())))
     }
 }

@@ -26,6 +26,13 @@ pub(crate) struct Fold<'a> {
     pub(crate) plain: u64,
 }
 
+impl Fold<'_> {
+    /// Total size of `train`.
+    pub(crate) fn train_bytes(&self) -> u64 {
+        self.train.iter().map(|s| s.len() as u64).sum()
+    }
+}
+
 /// Compressed sizes summed over the folds a candidate was judged on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Score {
@@ -35,6 +42,9 @@ pub(crate) struct Score {
     pub(crate) with: u64,
     /// Their compressed bytes without a dictionary.
     pub(crate) without: u64,
+    /// Expected size of the dictionary handed out for this candidate (the largest over the
+    /// folds; see `search::evaluate`), what the archive stores once.
+    pub(crate) dict: u64,
 }
 
 impl Score {
@@ -43,6 +53,7 @@ impl Score {
         self.original += other.original;
         self.with += other.with;
         self.without += other.without;
+        self.dict = self.dict.max(other.dict);
     }
 
     /// Compression ratio with the dictionary (original / compressed; 0 when nothing measured).
@@ -53,11 +64,6 @@ impl Score {
     /// Compression ratio without a dictionary.
     pub(crate) fn ratio_without(&self) -> f64 {
         ratio(self.original, self.without)
-    }
-
-    /// True when the dictionary made the held-back samples strictly smaller.
-    pub(crate) fn helps(&self) -> bool {
-        self.with < self.without
     }
 }
 
@@ -160,6 +166,7 @@ impl Judge {
             original: fold.held_bytes,
             with,
             without: fold.plain,
+            dict: dict.len() as u64,
         }))
     }
 }

@@ -1,5 +1,5 @@
 //! Trains one category's dictionary from its samples, with fallbacks so that training never
-//! loses entries and never hands out a dictionary that does not help.
+//! loses entries and never hands out a dictionary that does not pay for itself.
 //!
 //! How it works (each step in its own file):
 //!
@@ -8,30 +8,41 @@
 //!   dictionary drawn from every part of every entry;
 //! - `sizing.rs`: the dictionary size is a share of the training volume, within bounds;
 //! - `evaluate.rs`: every candidate is trained without some samples and judged on those
-//!   (k-fold, leave-one-out for tiny sets), by their total compressed size with the candidate
-//!   versus without a dictionary;
+//!   (k-fold, leave-one-out for tiny sets): their compressed size with the candidate and
+//!   without a dictionary (measured once per fold, shared by every candidate);
+//! - `worth.rs`: a dictionary is stored once per category, so candidates are ranked by the
+//!   archive they make: held-back compressed bytes per byte, extrapolated to the category's
+//!   volume (`TrainingConfig::category_volume`, at least the bytes sampled), plus the
+//!   dictionary's own size. A large category affords a large dictionary; a small one gets a
+//!   small one, or none;
 //! - `search.rs`: a small greedy search over dictionary size, segment size k and cut (and d at
-//!   effort 2) picks the recipe; `fit.rs` is one training with its "too little data" fallbacks.
+//!   effort 2) picks the recipe; `fit.rs` is one training with its "too little data" fallbacks;
+//! - `pick.rs`: the chosen recipe is trained once more on all samples, and that dictionary is
+//!   handed out unless the recipe's first-fold dictionary does better on the samples.
 //!
-//! The chosen recipe is then trained once more on all samples: that is the dictionary handed
-//! out, and only if the held-back judge found it better than no dictionary.
+//! The outcome is `Trained` only if that dictionary makes frames + dictionary smaller than no
+//! dictionary at the category's volume; otherwise `DidNotHelp`.
 //!
 //! Effort (`TrainingConfig::effort`): 0 trains the configured recipe once on four fifths of
-//! the samples to judge it, then on all; 1 (default) searches about ten candidates, each
-//! trained once per fold; 2 searches finer ladders, d as well, and more folds. Every candidate
-//! costs a training on (most of) the samples, so the cost of a category grows with its volume.
+//! the samples to judge it, then on all; 1 (default) climbs each knob from the start recipe
+//! and stops where the next candidate does not do better (about five candidates, each
+//! trained once per fold); 2 scans the sizes, searches finer ladders, d as well, and more
+//! folds. Every candidate costs a training on (most of) the samples, so the cost of a
+//! category grows with its volume.
 
 mod evaluate;
 mod fit;
+mod pick;
 mod sampling;
 mod search;
 mod sizing;
+mod worth;
 
 use crate::config::TrainingConfig;
-use crate::libzstd::CDict;
 
 use evaluate::Judge;
 use search::{Plan, SearchError};
+use worth::Archive;
 
 /// Fewest bytes (over all non-empty samples) worth training on: below this a dictionary's
 /// header and entropy tables alone outweigh anything it could save.
@@ -40,7 +51,8 @@ pub const MIN_TRAINING_BYTES: u64 = 1024;
 /// How training a category ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TrainingOutcome {
-    /// A dictionary was trained and beats no dictionary on held-back samples.
+    /// A dictionary was trained; held back, it saves more than its own size over the
+    /// category's volume.
     Trained {
         /// The dictionary id (nonzero), written into every frame compressed with it.
         id: u32,
@@ -54,11 +66,12 @@ pub enum TrainingOutcome {
         /// Their total size.
         bytes: u64,
     },
-    /// The best dictionary did not compress held-back samples better than no dictionary.
+    /// The best dictionary would not make the category's archive smaller: what it saves on
+    /// held-back samples, extrapolated to the category's volume, is less than its own size.
     DidNotHelp {
-        /// Held-back compression ratio with the best dictionary.
+        /// Expected archive ratio (raw / (frames + dictionary)) with the best dictionary.
         ratio_with: f64,
-        /// Held-back compression ratio without a dictionary.
+        /// Expected archive ratio without a dictionary.
         ratio_without: f64,
     },
     /// libzstd failed in a way no fallback could work around.
@@ -93,7 +106,8 @@ pub struct Training {
 /// `config.max_sample_size` bytes, `config.max_bytes` in all (the pool already does this; repeated here so the cost stays
 /// bounded whatever the caller passes). Never panics: fewer than 2 samples or fewer than
 /// [`MIN_TRAINING_BYTES`] bytes give [`TrainingOutcome::TooFewSamples`], a dictionary that does
-/// not beat no dictionary on held-back samples gives [`TrainingOutcome::DidNotHelp`].
+/// not save its own size over `config.category_volume` (at least the samples' bytes) on
+/// held-back samples gives [`TrainingOutcome::DidNotHelp`].
 /// Deterministic: the same samples and configuration give the same dictionary bytes (as long
 /// as `config.trainer.threads` is 1 or libzstd's optimizer is off).
 pub fn train(samples: &[&[u8]], config: &TrainingConfig, level: i32) -> Training {
@@ -135,7 +149,8 @@ pub fn train(samples: &[&[u8]], config: &TrainingConfig, level: i32) -> Training
             });
         }
     };
-    let plan = Plan::new(config, count);
+    let archive = Archive::new(config.category_volume, bytes);
+    let plan = Plan::new(config, count).for_volume(archive.volume, bytes);
     let folds = match judge.folds(&used, plan.folds) {
         Ok(folds) => folds,
         Err(e) => {
@@ -144,35 +159,45 @@ pub fn train(samples: &[&[u8]], config: &TrainingConfig, level: i32) -> Training
             });
         }
     };
-    let found = match search::run(&mut judge, &folds, &plan) {
+    let found = match search::run(&mut judge, &folds, &plan, archive, bytes) {
         Ok(found) => found,
         Err(SearchError::TooLittle(_)) => return outcome(too_few),
         Err(SearchError::Failed(reason)) => return outcome(TrainingOutcome::Failed { reason }),
     };
-    let score = found.score;
+    let mut score = found.score;
+    let held_back = (score.ratio_with(), score.ratio_without());
     let measured = |mut t: Training| {
-        t.ratio_with = score.ratio_with();
-        t.ratio_without = score.ratio_without();
+        (t.ratio_with, t.ratio_without) = held_back;
         t
     };
-    if !score.helps() {
-        return measured(outcome(TrainingOutcome::DidNotHelp {
-            ratio_with: score.ratio_with(),
-            ratio_without: score.ratio_without(),
-        }));
+    let did_not_help = |score: &evaluate::Score| TrainingOutcome::DidNotHelp {
+        ratio_with: archive.ratio_with(score),
+        ratio_without: archive.ratio_without(score),
+    };
+    if !archive.pays(&score) {
+        return measured(outcome(did_not_help(&score)));
     }
-    // The judged recipe, trained again on every sample: more data, same proportions.
-    let dict = match fit::fit(&used, &found.recipe) {
-        Ok(dict) => dict,
-        Err(fit::FitError::TooLittle(_)) => return measured(outcome(too_few)),
+    // The judged recipe, trained again on every sample, or its first fold's dictionary.
+    let retrained = match fit::fit(&used, &found.recipe) {
+        Ok(dict) => Some(dict),
+        Err(fit::FitError::TooLittle(_)) => None,
         Err(fit::FitError::Failed(reason)) => {
             return measured(outcome(TrainingOutcome::Failed { reason }));
         }
     };
-    if let Err(e) = CDict::new(&dict, level) {
-        return measured(outcome(TrainingOutcome::Failed {
-            reason: e.to_string(),
-        }));
+    let dict = match pick::pick(&mut judge, &used, retrained, found.fold_dict, level) {
+        Ok(Some(dict)) => dict,
+        Ok(None) => return measured(outcome(too_few)),
+        Err(e) => {
+            return measured(outcome(TrainingOutcome::Failed {
+                reason: e.name().to_owned(),
+            }));
+        }
+    };
+    // Judged with its expected size; the dictionary made may be a little larger.
+    score.dict = dict.len() as u64;
+    if !archive.pays(&score) {
+        return measured(outcome(did_not_help(&score)));
     }
     let id = crate::libzstd::dictionary_id(&dict);
     let size = dict.len();

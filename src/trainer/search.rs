@@ -18,6 +18,7 @@ use super::evaluate::{Fold, GROUPS, Judge, Score};
 use super::fit::{self, FitError, Recipe};
 use super::sampling::Cut;
 use super::sizing::{self, Size};
+use super::worth::Archive;
 
 /// One knob and its alternatives, ordered (from larger dictionaries, segments or pieces to
 /// smaller ones) so that the search can climb along them.
@@ -82,13 +83,21 @@ pub(crate) struct Plan {
     pub(crate) folds: usize,
     /// Knobs varied after the base, in order.
     pub(crate) stages: Vec<Stage>,
+    /// Sizes are climbed like the other knobs (effort 1) rather than scanned (effort 2).
+    pub(crate) climb_sizes: bool,
+    /// The size climb tries larger dictionaries first: the category's volume is well beyond
+    /// the samples, so a larger dictionary is likely to pay (see [`Plan::for_volume`]).
+    pub(crate) larger_first: bool,
 }
 
 /// Dictionary shares (training volume / dictionary size) climbed at effort 1, about a factor
 /// 2 apart: on real logs the best share ranged from 1/2 (near-identical entries) to 1/20.
-const SHARES_1: [u32; 6] = [2, 3, 5, 10, 20, 40];
-/// Dictionary shares climbed at effort 2, about a factor 1.4 apart.
-const SHARES_2: [u32; 10] = [2, 3, 4, 5, 7, 10, 14, 20, 28, 40];
+/// (80: where the dictionary must pay for itself on a small volume, a small one may win).
+const SHARES_1: [u32; 7] = [2, 3, 5, 10, 20, 40, 80];
+/// Dictionary shares scanned at effort 2, about a factor 1.4 apart.
+const SHARES_2: [u32; 12] = [2, 3, 4, 5, 7, 10, 14, 20, 28, 40, 56, 80];
+/// Volume / sampled bytes from which the size climb starts toward larger dictionaries.
+const LARGER_FIRST: u64 = 4;
 /// Piece sizes climbed at effort 1 (0 stands for whole samples).
 const CUTS_1: [usize; 3] = [0, 16 * 1024, 4 * 1024];
 /// Piece sizes climbed at effort 2.
@@ -160,6 +169,8 @@ impl Plan {
                 base,
                 folds: 1,
                 stages: Vec::new(),
+                climb_sizes: true,
+                larger_first: false,
             };
         }
         let wide = effort >= 2;
@@ -199,6 +210,24 @@ impl Plan {
             base,
             folds,
             stages,
+            climb_sizes: !wide,
+            larger_first: false,
+        }
+    }
+
+    /// The plan for an archive of `volume` raw bytes of which `sampled` were sampled: the
+    /// larger the volume, the more a large dictionary pays, so the size climb starts there.
+    pub(crate) fn for_volume(mut self, volume: u64, sampled: u64) -> Plan {
+        self.larger_first = volume >= sampled.saturating_mul(LARGER_FIRST);
+        self
+    }
+
+    /// The directions a climb along `stage` tries, in order (-1: toward the ladder's start,
+    /// i.e. larger dictionaries, segments or pieces).
+    fn first_step(&self, stage: &Stage) -> [isize; 2] {
+        match stage {
+            Stage::Sizes(_) if !self.larger_first => [1, -1],
+            _ => [-1, 1],
         }
     }
 }
@@ -210,6 +239,8 @@ pub(crate) struct Found {
     pub(crate) recipe: Recipe,
     /// Its sizes summed over the folds.
     pub(crate) score: Score,
+    /// Its dictionary trained on the first fold.
+    pub(crate) fold_dict: Vec<u8>,
 }
 
 /// Why no candidate could be judged.
@@ -228,20 +259,31 @@ impl From<ZstdError> for SearchError {
 }
 
 /// Trains `recipe` on every fold and sums its scores; a fold without a dictionary fails the
-/// candidate (its score would not be comparable).
+/// candidate (its score would not be comparable). The score's dictionary size is what the
+/// final training on all `sampled` bytes is expected to give: each fold's dictionary scaled
+/// by the capacity the recipe asks for on all samples against on the fold's. Also gives the
+/// first fold's dictionary (a stand-in should the final training do worse).
 pub(crate) fn evaluate(
     judge: &mut Judge,
     folds: &[Fold<'_>],
     recipe: &Recipe,
-) -> Result<Result<Score, FitError>, ZstdError> {
+    sampled: u64,
+) -> Result<Result<(Score, Vec<u8>), FitError>, ZstdError> {
     let mut total = Score::default();
+    let mut first = None;
+    let all = recipe.size.capacity(sampled) as u64;
     for fold in folds {
         let dict = match fit::fit(&fold.train, recipe) {
             Ok(dict) => dict,
             Err(e) => return Ok(Err(e)),
         };
         match judge.judge(&dict, fold)? {
-            Some(score) => total.add(score),
+            Some(mut score) => {
+                let trained = recipe.size.capacity(fold.train_bytes()).max(1) as u64;
+                score.dict = (score.dict * all).div_ceil(trained).max(score.dict);
+                total.add(score);
+                first.get_or_insert(dict);
+            }
             None => {
                 return Ok(Err(FitError::Failed(
                     "libzstd could not load the dictionary".to_owned(),
@@ -249,42 +291,48 @@ pub(crate) fn evaluate(
             }
         }
     }
-    Ok(Ok(total))
+    Ok(Ok((total, first.unwrap_or_default())))
 }
 
 /// Runs `plan` on `folds`: the base recipe, then each stage in turn, from the best recipe so
-/// far. The size stage tries every share; the other stages climb: they try the alternatives
-/// next to the current one and keep going in the direction that improved, stopping at the
-/// first that does not (for a knob with a single best value, as segment length and cut are
-/// on real data, this finds it with two or three trainings instead of all of them). The best
-/// candidate is the one with the smallest held-back total with its dictionary; ties keep the
-/// earlier one, so the result is deterministic.
+/// far. A stage climbs (sizes at effort 2 are scanned whole instead): it tries the alternative
+/// on one side of the current one and keeps going while that improves; only if the first step
+/// did not improve does it try the other side (for a knob with a single best value, as size,
+/// segment length and cut are on real data, this finds it with two or three trainings instead
+/// of all of them). The best candidate is the one that makes the archive (frames extrapolated to
+/// `archive`'s volume plus the dictionary) smallest; ties keep the earlier one, so the result is
+/// deterministic.
 pub(crate) fn run(
     judge: &mut Judge,
     folds: &[Fold<'_>],
     plan: &Plan,
+    archive: Archive,
+    sampled: u64,
 ) -> Result<Found, SearchError> {
     let mut search = Search {
         judge,
         folds,
+        archive,
+        sampled,
         tried: Vec::new(),
         best: None,
     };
     search.consider(plan.base)?;
     for stage in &plan.stages {
-        let from = search.best.as_ref().map_or(plan.base, |(r, _)| *r);
-        // Sizes are scanned whole: the size matters most, and on small categories (where a
-        // clamped minimum size flattens the curve) its effect is not unimodal.
-        let climb = !matches!(stage, Stage::Sizes(_));
+        let from = search.best.as_ref().map_or(plan.base, |(r, _, _)| *r);
+        let climb = plan.climb_sizes || !matches!(stage, Stage::Sizes(_));
         match stage.position(&from).filter(|_| climb) {
             Some(at) => {
-                for step in [-1isize, 1] {
+                for step in plan.first_step(stage) {
                     let mut index = at;
                     while let Some(next) = index.checked_add_signed(step)
                         && let Some(recipe) = stage.apply(&from, next)
                         && search.consider(recipe)?
                     {
                         index = next;
+                    }
+                    if index != at {
+                        break;
                     }
                 }
             }
@@ -300,7 +348,11 @@ pub(crate) fn run(
     }
     let Search { tried, best, .. } = search;
     match best {
-        Some((recipe, score)) => Ok(Found { recipe, score }),
+        Some((recipe, score, fold_dict)) => Ok(Found {
+            recipe,
+            score,
+            fold_dict,
+        }),
         None => Err(match tried.iter().find_map(|(_, r)| r.as_ref().err()) {
             Some(FitError::Failed(reason)) => SearchError::Failed(reason.clone()),
             Some(FitError::TooLittle(reason)) => SearchError::TooLittle(reason.clone()),
@@ -315,10 +367,14 @@ struct Search<'j, 'f, 'a> {
     judge: &'j mut Judge,
     /// The splits every candidate is judged on.
     folds: &'f [Fold<'a>],
+    /// What candidates are judged by.
+    archive: Archive,
+    /// Bytes of all samples (the final training's volume).
+    sampled: u64,
     /// Every candidate evaluated so far, in order.
     tried: Vec<(Recipe, Result<Score, FitError>)>,
-    /// The best recipe so far and its score.
-    best: Option<(Recipe, Score)>,
+    /// The best recipe so far, its score and first fold's dictionary.
+    best: Option<(Recipe, Score, Vec<u8>)>,
 }
 
 impl Search<'_, '_, '_> {
@@ -333,13 +389,19 @@ impl Search<'_, '_, '_> {
         }) {
             return Ok(false);
         }
-        let result = evaluate(self.judge, self.folds, &recipe)?;
+        let (result, dict) = match evaluate(self.judge, self.folds, &recipe, self.sampled)? {
+            Ok((score, dict)) => (Ok(score), dict),
+            Err(e) => (Err(e), Vec::new()),
+        };
         let better = match &result {
-            Ok(score) => self.best.as_ref().is_none_or(|(_, b)| score.with < b.with),
+            Ok(score) => self
+                .best
+                .as_ref()
+                .is_none_or(|(_, b, _)| self.archive.with(score) < self.archive.with(b)),
             Err(_) => false,
         };
         if let (true, Ok(score)) = (better, &result) {
-            self.best = Some((recipe, *score));
+            self.best = Some((recipe, *score, dict));
         }
         self.tried.push((recipe, result));
         Ok(better)
@@ -349,11 +411,7 @@ impl Search<'_, '_, '_> {
     fn capacities(&self, recipe: &Recipe) -> Vec<usize> {
         self.folds
             .iter()
-            .map(|f| {
-                recipe
-                    .size
-                    .capacity(f.train.iter().map(|s| s.len() as u64).sum())
-            })
+            .map(|f| recipe.size.capacity(f.train_bytes()))
             .collect()
     }
 }
