@@ -35,6 +35,19 @@ pub struct Rejection {
     pub error: Error,
 }
 
+impl Rejection {
+    /// The rejection of the entry `name` (in category `dict_name`) with `error`, whose
+    /// message then starts with the entry's name.
+    pub(crate) fn of(name: &str, dict_name: Option<&str>, error: Error) -> Rejection {
+        let error = Error::new(error.kind, format!("{name}: {}", error.message));
+        Rejection {
+            name: name.to_owned(),
+            dict_name: dict_name.map(str::to_owned),
+            error,
+        }
+    }
+}
+
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The message already starts with the entry's name.
@@ -96,12 +109,7 @@ impl Entry {
     /// The rejection of this entry with `error`, whose message then starts with the
     /// entry's name.
     pub(crate) fn rejection(&self, error: Error) -> Rejection {
-        let error = Error::new(error.kind, format!("{}: {}", self.name, error.message));
-        Rejection {
-            name: self.name.clone(),
-            dict_name: self.dict_name.clone(),
-            error,
-        }
+        Rejection::of(&self.name, self.dict_name.as_deref(), error)
     }
 }
 

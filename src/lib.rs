@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 // The engine: safe Rust, no raw pointers.
+pub mod batch;
 pub mod config;
 pub mod entry;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod libzstd;
 #[allow(unsafe_code)]
 pub mod ffi;
 
+pub use batch::{BatchItem, BatchOutput, BatchSource};
 pub use config::{Config, ConfigError, TrainingConfig};
 pub use entry::{Entry, EntryDone, EntryResult, Rejection};
 pub use error::{Error, ErrorKind};

@@ -253,17 +253,29 @@ impl CCtx {
         src: &[u8],
         dst: &mut Vec<u8>,
     ) -> Result<(), ZstdError> {
-        let bound = super::compress_bound(src.len());
         dst.clear();
+        self.compress_append(dict, src, dst).map(drop)
+    }
+
+    /// Compresses `src` in one call and appends the frame to `dst` (a batch's frames then
+    /// share one buffer); returns the frame's size.
+    pub fn compress_append(
+        &mut self,
+        dict: Option<&CDict>,
+        src: &[u8],
+        dst: &mut Vec<u8>,
+    ) -> Result<usize, ZstdError> {
+        let bound = super::compress_bound(src.len());
         dst.reserve(bound);
         self.begin(dict, Some(src.len() as u64))?;
-        // SAFETY: `dst` has at least `bound` bytes of spare capacity, which libzstd may write
-        // (never read); `src` is a live slice; the context is live and its dictionary
-        // reference stays valid until `end` below.
+        let start = dst.len();
+        // SAFETY: `dst` has at least `bound` bytes of spare capacity after `start`, which
+        // libzstd may write (never read); `src` is a live slice; the context is live and its
+        // dictionary reference stays valid until `end` below.
         let result = unsafe {
             zstd_sys::ZSTD_compress2(
                 self.ptr.as_ptr(),
-                dst.as_mut_ptr().cast(),
+                dst.as_mut_ptr().add(start).cast(),
                 bound,
                 src.as_ptr().cast(),
                 src.len(),
@@ -271,9 +283,9 @@ impl CCtx {
         };
         self.end();
         let written = ZstdError::check(result)?;
-        // SAFETY: libzstd initialised the first `written` (<= bound <= capacity) bytes.
-        unsafe { dst.set_len(written) };
-        Ok(())
+        // SAFETY: libzstd initialised the `written` (<= bound) bytes after `start`.
+        unsafe { dst.set_len(start + written) };
+        Ok(written)
     }
 }
 

@@ -191,6 +191,76 @@ impl DCtx {
         result
     }
 
+    /// Decompresses `src`, held whole in memory, appending the output to `dst`; returns
+    /// the bytes written. A single frame that records its content size is decoded in one
+    /// call straight into `dst`; anything else (several frames, no content size, damage)
+    /// goes through the stream decoder, with the same checks and errors.
+    pub fn decompress_append(
+        &mut self,
+        dict: Option<&DDict>,
+        src: &[u8],
+        dst: &mut Vec<u8>,
+        limit: u64,
+    ) -> Result<u64, DecodeError> {
+        if let Some(size) = self.single_frame_size(src, limit) {
+            let frame_dict = match frame_header(src) {
+                Ok(HeaderParse::Done(header)) => self.check_dict(&header, dict)?,
+                _ => None,
+            };
+            return self.decode_whole(frame_dict, src, dst, size);
+        }
+        let mut input = src;
+        let (_, written) = self.decompress_stream(dict, &mut input, dst, limit)?;
+        Ok(written)
+    }
+
+    /// The content size of `src` when it is exactly one non-skippable frame that records
+    /// a content size within `limit` (the case `decode_whole` handles).
+    fn single_frame_size(&self, src: &[u8], limit: u64) -> Option<usize> {
+        let Ok(HeaderParse::Done(header)) = frame_header(src) else {
+            return None;
+        };
+        let size = header
+            .content_size
+            .filter(|&s| s <= limit && !header.skippable)?;
+        // SAFETY: `src` is a live slice; the function only reads it.
+        let frame =
+            unsafe { zstd_sys::ZSTD_findFrameCompressedSize(src.as_ptr().cast(), src.len()) };
+        (ZstdError::check(frame).ok()? == src.len()).then_some(size as usize)
+    }
+
+    /// Decodes one frame of `size` content bytes in one call, appending them to `dst`.
+    fn decode_whole(
+        &mut self,
+        dict: Option<&DDict>,
+        src: &[u8],
+        dst: &mut Vec<u8>,
+        size: usize,
+    ) -> Result<u64, DecodeError> {
+        dst.reserve(size);
+        let start = dst.len();
+        let ddict = dict.map_or(std::ptr::null(), DDict::as_ptr);
+        // SAFETY: `dst` has `size` bytes of spare capacity after `start`, which libzstd may
+        // write; `src` is a live slice; the DDict (or NULL) is borrowed for this call only.
+        let result = unsafe {
+            zstd_sys::ZSTD_decompress_usingDDict(
+                self.ptr.as_ptr(),
+                dst.as_mut_ptr().add(start).cast(),
+                size,
+                src.as_ptr().cast(),
+                src.len(),
+                ddict,
+            )
+        };
+        let written = ZstdError::check(result).map_err(DecodeError::Corrupt)?;
+        if written != size {
+            return Err(DecodeError::Corrupt(ZstdError::src_size()));
+        }
+        // SAFETY: libzstd initialised the `written` bytes after `start`.
+        unsafe { dst.set_len(start + written) };
+        Ok(written as u64)
+    }
+
     fn pump(
         &mut self,
         dict: Option<&DDict>,

@@ -31,6 +31,11 @@ impl Shared {
         if id == 0 {
             return Ok(None);
         }
+        self.dict_by_id(id)
+    }
+
+    /// The dictionary with id `id`, from the provider (looked up once per pool).
+    pub fn dict_by_id(&self, id: u32) -> Result<Option<Arc<Prepared>>, Error> {
         let mut found = self.by_id.found.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(prepared) = found.get(&id) {
             return Ok(prepared.clone());

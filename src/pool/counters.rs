@@ -41,6 +41,25 @@ impl AtomicCounts {
         self.added.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// `n` more entries accepted.
+    pub fn add_many(&self, n: u64) {
+        self.added.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Entries of a group finished: `done` of them with these byte counts, `rejected`
+    /// rejected.
+    pub fn finish_many(&self, done: u64, rejected: u64, raw: u64, compressed: u64) {
+        let f = &self.finished;
+        if done > 0 {
+            f.raw_bytes.fetch_add(raw, Ordering::Relaxed);
+            f.compressed_bytes.fetch_add(compressed, Ordering::Relaxed);
+            f.done.fetch_add(done, Ordering::Relaxed);
+        }
+        if rejected > 0 {
+            f.rejected.fetch_add(rejected, Ordering::Relaxed);
+        }
+    }
+
     /// One entry finished: done with its byte counts, or rejected.
     pub fn finish(&self, ok: bool, raw: u64, compressed: u64) {
         let f = &self.finished;

@@ -40,14 +40,21 @@ impl Shared {
         }
         self.totals.finish(ok, raw, compressed);
         counts.finish(ok, raw, compressed);
-        let left = self.flow.in_flight.fetch_sub(1, Ordering::SeqCst) - 1;
+        self.ended(1);
+    }
+
+    /// `count` entries finished and are counted: the pool holds that many fewer, so the
+    /// workers may exit (after `stop`) and blocked callers may go on.
+    pub fn ended(&self, count: usize) {
+        let left = self.flow.in_flight.fetch_sub(count, Ordering::SeqCst) - count;
         if left == 0 {
             self.exit_if_done(&mut self.lock());
         }
         // A blocked `add` goes on once a quarter of the queue (at least one entry) is free.
         let capacity = self.config.queue_capacity;
         let low_water = capacity - (capacity / 4).max(1);
-        self.wake_if(left <= self.flow.collecting() || left == low_water);
+        let crossed = left <= low_water && left + count > low_water;
+        self.wake_if(left <= self.flow.collecting() || crossed);
     }
 
     /// After `stop`, once the last entry is finished, tells every worker to leave.

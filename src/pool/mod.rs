@@ -2,6 +2,7 @@
 //! dictionaries, training the missing ones on the fly (the original tool's `CompressorPool`
 //! and `DecompressorPool`, with its lifecycle: start, add, flush, wait, stop, join).
 
+mod batch;
 mod by_id;
 mod counters;
 mod dictionary;
@@ -16,10 +17,11 @@ mod task;
 mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::batch::{BatchOutput, BatchSource};
 use crate::config::Config;
 use crate::entry::{Entry, Rejection};
 use crate::error::{Error, ErrorKind};
@@ -137,6 +139,14 @@ impl Pool {
                 format!("{}: empty dictionary name (use none instead)", entry.name),
             ));
         }
+        let mut st = self.room()?;
+        self.shared.admit(&mut st, entry);
+        Ok(())
+    }
+
+    /// Starts the pool if needed and waits until it holds fewer than `queue_capacity`
+    /// entries; returns the lock, with the pool running.
+    fn room(&self) -> Result<MutexGuard<'_, shared::Control>, Error> {
         let shared = &self.shared;
         let mut st = shared.lock();
         self.start_locked(&mut st)?;
@@ -160,7 +170,48 @@ impl Pool {
                 return Err(stopped());
             }
         }
-        shared.admit(&mut st, entry);
+        Ok(st)
+    }
+
+    /// Adds many entries from memory at once (see [`BatchSource`]), starting the pool if
+    /// needed; `done` gets every entry's output, or rejection, once all have ended. Blocks
+    /// while the pool holds `queue_capacity` entries, between groups of entries, so that
+    /// memory stays bounded. Each entry is accounted for as if added alone (counts,
+    /// rejections with its name, training samples), but the pool handles the entries of
+    /// categories whose dictionary is known in groups: one task, one buffer, one count
+    /// update per group. On `Err` (the pool stopped, or an empty dictionary name) the
+    /// entries added so far still end and `done` still runs, with the others rejected as
+    /// `Stopped`; on an empty dictionary name nothing is taken and `done` is not called.
+    pub fn add_batch(
+        &self,
+        source: impl BatchSource,
+        done: impl FnOnce(BatchOutput) + Send + 'static,
+    ) -> Result<(), Error> {
+        let source: Arc<dyn BatchSource> = Arc::new(source);
+        if let Some(index) = (0..source.len()).find(|&i| source.dict_name(i) == Some("")) {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "{}: empty dictionary name (use none instead)",
+                    source.name(index)
+                ),
+            ));
+        }
+        let batch = batch::BatchState::new(Arc::clone(&source), Box::new(done));
+        let capacity = self.shared.config.queue_capacity;
+        let group = batch::MAX_GROUP_ENTRIES.min(capacity);
+        let mut next = 0;
+        while next < source.len() {
+            let mut st = match self.room() {
+                Ok(st) => st,
+                Err(error) => {
+                    batch.refuse(next, &error);
+                    return Err(error);
+                }
+            };
+            next = self.shared.admit_batch(&mut st, &batch, next, group);
+        }
+        batch.sealed();
         Ok(())
     }
 

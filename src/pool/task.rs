@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::batch::Group;
 use super::dictionary::Prepared;
 use super::job::Job;
 use crate::error::Error;
@@ -19,6 +20,8 @@ pub(crate) enum Task {
     Load { category: String },
     /// Train a category's dictionary on the first bytes of these jobs' entries.
     Train { category: String, jobs: Vec<Job> },
+    /// Compress or decompress a group of a batch's entries.
+    Group(Group),
     /// Leave the worker loop (sent once all entries are finished after `stop`).
     Exit,
 }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use crossbeam_channel::select_biased;
 
+use super::batch;
 use super::dictionary::Prepared;
 use super::job::Job;
 use super::processors::Slot;
@@ -23,6 +24,8 @@ use crate::libzstd::{CCtx, DCtx};
 use crate::trainer::{self, TrainingOutcome};
 
 mod errors;
+
+pub(crate) use errors::decode as decode_error;
 
 thread_local! {
     /// The id of the pool whose worker this thread is (0: none).
@@ -53,6 +56,7 @@ pub(crate) fn run(shared: Arc<Shared>) {
             }
             Ok(Task::Load { category }) => load(&shared, &category),
             Ok(Task::Train { category, jobs }) => train(&shared, &category, jobs),
+            Ok(Task::Group(group)) => kept = batch::run_group(&shared, kept.take(), group),
         }
     }
     if let Some(slot) = kept {
@@ -87,16 +91,7 @@ fn process(
         }
     }
     let dict_id = dict.as_ref().map_or(0, |d| d.id);
-    let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
-    let exchanged = shared
-        .processors
-        .exchange(kept, dict_id, loaded, || match shared.mode {
-            Mode::Compress => {
-                CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress)
-            }
-            Mode::Decompress => DCtx::new().map(Processor::Decompress),
-        });
-    let mut slot = match exchanged {
+    let mut slot = match processor(shared, kept, dict_id) {
         Ok(slot) => slot,
         Err(e) => {
             let error = Error::new(
@@ -136,6 +131,24 @@ fn process(
     };
     shared.finish(job, result);
     keep
+}
+
+/// A processor for an entry with dictionary `dict_id`: the one the worker kept, or another
+/// one the processor rule allows (see `Processors::exchange`).
+pub(crate) fn processor(
+    shared: &Shared,
+    kept: Option<Slot<Processor>>,
+    dict_id: u32,
+) -> Result<Slot<Processor>, crate::libzstd::ZstdError> {
+    let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
+    shared
+        .processors
+        .exchange(kept, dict_id, loaded, || match shared.mode {
+            Mode::Compress => {
+                CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress)
+            }
+            Mode::Decompress => DCtx::new().map(Processor::Decompress),
+        })
 }
 
 /// Runs one job's entry through a processor, then flushes its output.

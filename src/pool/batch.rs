@@ -1,0 +1,406 @@
+//! Batches inside the pool: admitting a batch's entries (those of categories with a known
+//! dictionary in groups, the others one by one as jobs, so that they train as usual),
+//! running a group on a worker, and handing the batch's output over once every entry ended.
+
+use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::Mode;
+use super::counters::AtomicCounts;
+use super::dictionary::Prepared;
+use super::processors::Slot as ProcessorSlot;
+use super::shared::{Control, Processor, Shared};
+use super::stage::Stage;
+use super::task::Task;
+use super::worker;
+use crate::batch::{BatchDone, BatchOutput, BatchSource, Slot};
+use crate::entry::{Entry, Rejection};
+use crate::error::{Error, ErrorKind};
+use crate::libzstd::{HeaderParse, frame_header};
+
+/// Most entries in one group (one task).
+pub(crate) const MAX_GROUP_ENTRIES: usize = 256;
+/// A group closes once its entries hold this many input bytes.
+const MAX_GROUP_BYTES: usize = 1 << 20;
+
+/// A batch on its way through the pool.
+pub(crate) struct BatchState {
+    source: Arc<dyn BatchSource>,
+    output: Mutex<BatchOutput>,
+    /// Entries not ended yet, plus one while `add_batch` is still admitting.
+    outstanding: AtomicUsize,
+    done: Mutex<Option<BatchDone>>,
+}
+
+impl BatchState {
+    pub fn new(source: Arc<dyn BatchSource>, done: BatchDone) -> Arc<BatchState> {
+        let len = source.len();
+        Arc::new(BatchState {
+            output: Mutex::new(BatchOutput {
+                slots: (0..len).map(|_| Slot::Pending).collect(),
+                buffers: Vec::new(),
+            }),
+            outstanding: AtomicUsize::new(len + 1),
+            done: Mutex::new(Some(done)),
+            source,
+        })
+    }
+
+    /// `add_batch` admitted every entry: the batch ends when they have.
+    pub fn sealed(&self) {
+        self.ended(1);
+    }
+
+    /// The pool stopped before entries `from..` were admitted: they are rejected here (the
+    /// pool never took them, so they are not in its counts), then the batch is sealed.
+    pub fn refuse(&self, from: usize, error: &Error) {
+        let len = self.source.len();
+        {
+            let mut output = self.lock();
+            for index in from..len {
+                output.slots[index] =
+                    Slot::Rejected(Box::new(self.rejection(index, error.clone())));
+            }
+        }
+        self.ended(len - from + 1);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BatchOutput> {
+        self.output.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The rejection of entry `index` with `error`.
+    fn rejection(&self, index: usize, error: Error) -> Rejection {
+        Rejection::of(
+            &self.source.name(index),
+            self.source.dict_name(index),
+            error,
+        )
+    }
+
+    /// `count` more entries ended; the last one hands the output over.
+    fn ended(&self, count: usize) {
+        if self.outstanding.fetch_sub(count, Ordering::AcqRel) != count {
+            return;
+        }
+        let output = std::mem::replace(
+            &mut *self.lock(),
+            BatchOutput {
+                slots: Vec::new(),
+                buffers: Vec::new(),
+            },
+        );
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(done) = done {
+            // The caller's code: a panic in it must not take the worker down.
+            let _ = catch_unwind(AssertUnwindSafe(|| done(output)));
+        }
+    }
+}
+
+/// One category of a group: its dictionary and counters.
+struct Part {
+    dict: Option<Arc<Prepared>>,
+    counts: Arc<AtomicCounts>,
+}
+
+/// Entries of a batch whose categories have a known dictionary, processed as one task.
+pub(crate) struct Group {
+    batch: Arc<BatchState>,
+    parts: Vec<(String, Part)>,
+    /// (entry index, part index)
+    items: Vec<(u32, u16)>,
+    bytes: usize,
+}
+
+impl Shared {
+    /// Admits entries `from..` of `batch` until a group is full (`max` entries or
+    /// `MAX_GROUP_BYTES`) or the batch ends; returns the index of the next entry.
+    pub fn admit_batch(
+        &self,
+        control: &mut Control,
+        batch: &Arc<BatchState>,
+        from: usize,
+        max: usize,
+    ) -> usize {
+        let source = &batch.source;
+        let mut group = Group {
+            batch: Arc::clone(batch),
+            parts: Vec::new(),
+            items: Vec::new(),
+            bytes: 0,
+        };
+        let mut index = from;
+        while index < source.len() && group.items.len() < max && group.bytes < MAX_GROUP_BYTES {
+            let key = source.dict_name(index).unwrap_or("");
+            let part = match control.categories.get(key) {
+                Some(category) => match &category.stage {
+                    Stage::Ready { dict, .. } => Some((dict, &category.counts)),
+                    _ => None,
+                },
+                None => None,
+            };
+            match part {
+                Some((dict, counts)) => {
+                    let part = match group.parts.iter().position(|(k, _)| k == key) {
+                        Some(p) => p,
+                        None => {
+                            let part = Part {
+                                dict: dict.clone(),
+                                counts: Arc::clone(counts),
+                            };
+                            group.parts.push((key.to_owned(), part));
+                            group.parts.len() - 1
+                        }
+                    };
+                    group.parts[part].1.counts.add();
+                    group.items.push((index as u32, part as u16));
+                    group.bytes += source.data(index).len();
+                }
+                // Loading, collecting, training or failed: the entry goes alone, as a job.
+                None => self.admit(control, job_entry(batch, index)),
+            }
+            index += 1;
+        }
+        let count = group.items.len();
+        if count > 0 {
+            control.next_seq += count as u64;
+            self.flow.in_flight.fetch_add(count, Ordering::SeqCst);
+            self.totals.add_many(count as u64);
+            self.send(Task::Group(group));
+        }
+        index
+    }
+}
+
+/// Entry `index` of `batch` as a single entry: it reads from the batch's memory and its
+/// output or rejection goes into the batch's slot.
+fn job_entry(batch: &Arc<BatchState>, index: usize) -> Entry {
+    let source = &batch.source;
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let input = SourceReader {
+        batch: Arc::clone(batch),
+        index,
+        pos: 0,
+    };
+    let sink = SharedSink(Arc::clone(&output));
+    let done_batch = Arc::clone(batch);
+    Entry::new(source.name(index), source.dict_name(index), input, sink)
+        .with_size(source.data(index).len() as u64)
+        .on_complete(move |result| {
+            let bytes = std::mem::take(&mut *output.lock().unwrap_or_else(|e| e.into_inner()));
+            {
+                let mut out = done_batch.lock();
+                out.slots[index] = match result {
+                    Ok(_) => {
+                        out.buffers.push(bytes);
+                        Slot::Output {
+                            buffer: (out.buffers.len() - 1) as u32,
+                            start: 0,
+                            len: out.buffers.last().map_or(0, Vec::len),
+                        }
+                    }
+                    Err(rejection) => Slot::Rejected(Box::new(rejection.clone())),
+                };
+            }
+            done_batch.ended(1);
+        })
+}
+
+/// Reads entry `index` of a batch from its memory.
+struct SourceReader {
+    batch: Arc<BatchState>,
+    index: usize,
+    pos: usize,
+}
+
+impl Read for SourceReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let data = self.batch.source.data(self.index);
+        let rest = data.get(self.pos..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Collects a single entry's output for its batch.
+struct SharedSink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedSink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What one entry of a group gave: its output's place in the group's buffer, or an error.
+type Outcome = Result<(usize, usize), Error>;
+
+/// Runs a group on this worker's processor; returns the processor to keep.
+pub(crate) fn run_group(
+    shared: &Shared,
+    kept: Option<ProcessorSlot<Processor>>,
+    group: Group,
+) -> Option<ProcessorSlot<Processor>> {
+    let Group {
+        batch,
+        parts,
+        items,
+        bytes,
+    } = group;
+    let source = &batch.source;
+    let mut slot = worker::processor(shared, kept, 0).ok();
+    let mut buffer = Vec::with_capacity(match shared.mode {
+        Mode::Compress => bytes / 2,
+        Mode::Decompress => bytes * 4,
+    });
+    let max = shared.config.max_decompressed_size;
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
+    for &(index, part) in &items {
+        let part = &parts[part as usize].1;
+        let Some(processor) = slot.as_mut() else {
+            outcomes.push(Err(Error::new(
+                ErrorKind::Zstd,
+                "creating a zstd context failed",
+            )));
+            continue;
+        };
+        let start = buffer.len();
+        let ran = catch_unwind(AssertUnwindSafe(|| {
+            let data = source.data(index as usize);
+            let no_category = source.dict_name(index as usize).is_none();
+            one(
+                shared,
+                &mut processor.processor,
+                part,
+                no_category,
+                data,
+                &mut buffer,
+                max,
+            )
+        }));
+        let outcome = match ran {
+            Ok(Ok(())) => Ok((start, buffer.len() - start)),
+            Ok(Err(error)) => {
+                buffer.truncate(start);
+                Err(error)
+            }
+            Err(payload) => {
+                // The context may be mid-frame: drop it and start a fresh one.
+                buffer.truncate(start);
+                slot = None;
+                shared.processors.forget();
+                slot = worker::processor(shared, slot, 0).ok();
+                Err(Error::from_panic(payload.as_ref()))
+            }
+        };
+        outcomes.push(outcome);
+    }
+    finish_group(shared, &batch, &parts, &items, outcomes, buffer);
+    slot
+}
+
+/// Compresses or decompresses one entry of a group, appending its output to `buffer`.
+fn one(
+    shared: &Shared,
+    processor: &mut Processor,
+    part: &Part,
+    no_category: bool,
+    data: &[u8],
+    buffer: &mut Vec<u8>,
+    max: u64,
+) -> Result<(), Error> {
+    match processor {
+        Processor::Compress(cctx) => cctx
+            .compress_append(part.dict.as_ref().and_then(|d| d.cdict()), data, buffer)
+            .map(drop)
+            .map_err(|e| Error::new(ErrorKind::Zstd, format!("zstd compression failed: {e}"))),
+        Processor::Decompress(dctx) => {
+            let found;
+            let dict = if no_category && part.dict.is_none() {
+                found = match frame_header(data) {
+                    Ok(HeaderParse::Done(h)) if h.dict_id != 0 && !h.skippable => {
+                        shared.dict_by_id(h.dict_id)?
+                    }
+                    _ => None,
+                };
+                found.as_deref()
+            } else {
+                part.dict.as_deref()
+            };
+            dctx.decompress_append(dict.and_then(Prepared::ddict), data, buffer, max)
+                .map(drop)
+                .map_err(|e| worker::decode_error(e, None))
+        }
+    }
+}
+
+/// Hands a group's outcomes to its batch, then counts them (the batch's `done` runs before
+/// the pool counts its last entries, as an entry's completion does).
+fn finish_group(
+    shared: &Shared,
+    batch: &BatchState,
+    parts: &[(String, Part)],
+    items: &[(u32, u16)],
+    outcomes: Vec<Outcome>,
+    buffer: Vec<u8>,
+) {
+    // Per part: (done, rejected, raw, compressed).
+    let mut tally = vec![(0u64, 0u64, 0u64, 0u64); parts.len()];
+    let mut rejections = Vec::new();
+    {
+        let mut output = batch.lock();
+        let buffer_index = output.buffers.len() as u32;
+        for (&(index, part), outcome) in items.iter().zip(outcomes) {
+            let index = index as usize;
+            let t = &mut tally[part as usize];
+            output.slots[index] = match outcome {
+                Ok((start, len)) => {
+                    let data = batch.source.data(index).len() as u64;
+                    let (raw, compressed) = match shared.mode {
+                        Mode::Compress => (data, len as u64),
+                        Mode::Decompress => (len as u64, data),
+                    };
+                    t.0 += 1;
+                    t.2 += raw;
+                    t.3 += compressed;
+                    Slot::Output {
+                        buffer: buffer_index,
+                        start,
+                        len,
+                    }
+                }
+                Err(error) => {
+                    t.1 += 1;
+                    let rejection = batch.rejection(index, error);
+                    rejections.push(rejection.clone());
+                    Slot::Rejected(Box::new(rejection))
+                }
+            };
+        }
+        output.buffers.push(buffer);
+    }
+    batch.ended(items.len());
+    if !rejections.is_empty() {
+        shared
+            .rejected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(rejections);
+    }
+    for ((_, part), &(done, rejected, raw, compressed)) in parts.iter().zip(&tally) {
+        part.counts.finish_many(done, rejected, raw, compressed);
+        shared.totals.finish_many(done, rejected, raw, compressed);
+    }
+    shared.ended(items.len());
+}
