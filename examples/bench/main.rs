@@ -11,6 +11,7 @@
 //! digesting dictionaries: a few ms) do not dominate; --rounds 1 shows them.
 
 mod baseline;
+mod batches;
 mod corpus;
 mod report;
 mod runs;
@@ -202,12 +203,36 @@ fn main() {
         || runs::from_scratch(&items, &config, Arc::new(MemoryProvider::new())),
         |x| x.seconds,
     );
+    eprintln!("pool batches: compress, decompress, compress from scratch...");
+    let shared_items = Arc::new(corpus::repeated(&items, rounds));
+    let batch_compressed = best_of(
+        r,
+        || batches::compress(&shared_items, &config, Arc::clone(&provider)),
+        |x| x.seconds,
+    );
+    let batch_frames = Arc::new(std::mem::take(&mut { batch_compressed.outputs }));
+    let batch_decompressed = best_of(
+        r,
+        || {
+            batches::decompress(
+                &shared_items,
+                Arc::clone(&batch_frames),
+                &config,
+                Arc::clone(&provider),
+            )
+        },
+        |x| x.seconds,
+    );
+    let once = Arc::new(corpus::repeated(&items, 1));
+    let batch_scratch = best_of(r, || batches::from_scratch(&once, &config), |x| x.seconds);
     let nodict = baseline::sizes_without_dictionaries(&items, args.level, config.checksum);
 
     let st_c = mbps(run_bytes, base.compress_seconds);
     let st_d = mbps(run_bytes, base.decompress_seconds);
     let pool_c = mbps(run_bytes, compressed.seconds);
     let pool_d = mbps(run_bytes, decompressed.seconds);
+    let batch_c = mbps(run_bytes, batch_compressed.seconds);
+    let batch_d = mbps(run_bytes, batch_decompressed.seconds);
     // One round of the single-thread compression, for the from-scratch comparison.
     let st_compress_once = base.compress_seconds / rounds as f64;
     let train_seconds: f64 = scratch
@@ -217,6 +242,8 @@ fn main() {
         .map(|c| c.train_seconds)
         .sum();
     let scratch_efficiency = (st_train_seconds + st_compress_once) / (workers * scratch.seconds);
+    let batch_scratch_efficiency =
+        (st_train_seconds + st_compress_once) / (workers * batch_scratch.seconds);
     let frames = &base.frames[..items.len()];
     let with_dict: u64 = frames.iter().map(|f| f.len() as u64).sum();
     let without: u64 = nodict.iter().map(|&n| n as u64).sum();
@@ -251,6 +278,16 @@ fn main() {
     );
     row("pool: decompress", decompressed.seconds, run_bytes);
     row(
+        "pool batches: compress, dictionaries given",
+        batch_compressed.seconds,
+        run_bytes,
+    );
+    row(
+        "pool batches: decompress",
+        batch_decompressed.seconds,
+        run_bytes,
+    );
+    row(
         "single thread: train all, then compress",
         st_train_seconds + st_compress_once,
         total,
@@ -258,6 +295,11 @@ fn main() {
     row(
         "pool: compress from nothing (training)",
         scratch.seconds,
+        total,
+    );
+    row(
+        "pool batches: compress from nothing",
+        batch_scratch.seconds,
         total,
     );
     println!();
@@ -268,6 +310,11 @@ fn main() {
     println!("decompress efficiency  {:.3}", pool_d / (workers * st_d));
     println!(
         "scratch efficiency     {scratch_efficiency:.3}  (training {st_train_seconds:.2} s on one thread, {train_seconds:.2} s inside the pool)"
+    );
+    println!(
+        "batches: compress efficiency {:.3}, decompress efficiency {:.3}, scratch efficiency {batch_scratch_efficiency:.3}",
+        batch_c / (workers * st_c),
+        batch_d / (workers * st_d)
     );
     println!();
     print_categories(&items, frames, &nodict, &scratch.stats);
@@ -288,6 +335,11 @@ fn main() {
         .num("train_seconds", train_seconds)
         .num("scratch_seconds", scratch.seconds)
         .num("scratch_efficiency", scratch_efficiency)
+        .num("batch_compress_mbps", batch_c)
+        .num("batch_compress_efficiency", batch_c / (workers * st_c))
+        .num("batch_decompress_mbps", batch_d)
+        .num("batch_decompress_efficiency", batch_d / (workers * st_d))
+        .num("batch_scratch_efficiency", batch_scratch_efficiency)
         .num("ratio", total as f64 / with_dict as f64)
         .num("ratio_nodict", total as f64 / without as f64)
         .num("scratch_ratio", scratch.stats.totals.ratio())
