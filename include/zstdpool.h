@@ -308,6 +308,14 @@
 #define ZSTDPOOL_OPT_TRAINING_MAX_BYTES 108
 
 /**
+ * The raw bytes a category is expected to hold in all (0: unknown, the bytes sampled are
+ * assumed). The trainer picks the dictionary, or none, that makes frames + dictionary
+ * smallest for that volume: a dictionary is stored once per category, so it pays off only
+ * when the category is large enough. Range 0..2^50. Default 0.
+ */
+#define ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME 109
+
+/**
  * Advanced (trainer fine-tuning). Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
  * ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
  */
@@ -446,6 +454,16 @@
  * rejected (status_message says why).
  */
 #define ZSTDPOOL_DICT_FAILED 10
+
+/**
+ * The outputs of a batch (opaque), in the order of its entries: each entry's output bytes
+ * or its rejection. Read it with zstdpool_batch_count(), zstdpool_batch_entry() and
+ * zstdpool_batch_message(); free it with zstdpool_batch_free().
+ *
+ * Thread-safety: a batch's outputs never change: any number of threads may read them at
+ * once; it must not be freed while another thread reads it.
+ */
+typedef struct zstdpool_batch zstdpool_batch;
 
 /**
  * A pool configuration (opaque). Create it with zstdpool_config_new(), change it with
@@ -618,6 +636,20 @@ typedef void (*zstdpool_done_fn)(void *user_data,
                                  uint64_t bytes_out);
 
 /**
+ * A batch's done callback: every entry of the batch has ended; batch holds their outputs
+ * and rejections. The callback owns batch and frees it with zstdpool_batch_free() (now or
+ * later, on any thread). After it returns, the pool no longer reads the batch's names,
+ * categories or data: the caller may free them.
+ *
+ * Called once per batch, on one of the pool's worker threads (on the calling thread when
+ * the batch is empty or the pool stopped before taking every entry). Like every callback,
+ * it may call zstdpool_pool_add() and zstdpool_pool_add_batch(), but not
+ * zstdpool_pool_wait(), zstdpool_pool_join() or zstdpool_pool_free() on its own pool.
+ */
+typedef void (*zstdpool_batch_done_fn)(void *user_data,
+                                       struct zstdpool_batch *batch);
+
+/**
  * Entry and byte counts (a snapshot).
  */
 typedef struct zstdpool_counts {
@@ -763,8 +795,8 @@ void zstdpool_config_free(struct zstdpool_config *config);
  * documented with its range and default in the Options section near the top of this header:
  * LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE; TRAINING_
  * ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
- * MAX_DICT_SIZE, MAX_BYTES; advanced: TRAINER_K, D, F, ACCEL, STEPS, THREADS, SPLIT_POINT,
- * LEVEL, EXACT_COVER, OPTIMIZE).
+ * MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
+ * THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
  *
  * The value is checked against the field's own range at once; rules that relate two
  * fields (processors and workers, min and max samples, trainer d and exact_cover) are
@@ -1041,6 +1073,95 @@ zstdpool_status zstdpool_pool_state(const struct zstdpool_pool *pool,
 size_t zstdpool_pool_last_error(const struct zstdpool_pool *pool,
                                 char *buf,
                                 size_t len);
+
+/**
+ * Adds count entries from memory at once: entry i is named names[i], in category
+ * dict_names[i] (dict_names may be NULL, and any dict_names[i] NULL, for no category:
+ * compressing, no dictionary; decompressing, the dictionary is found by the frame's id),
+ * and its input is the sizes[i] bytes at data[i] (raw data to compress, or zstd frames to
+ * decompress; data[i] may be NULL when sizes[i] is 0). The pool copies none of them: the
+ * names, categories and data must stay valid and unchanged until done runs. done is
+ * called once, with every entry's output or rejection, when all have ended.
+ *
+ * Each entry counts, is rejected and trains like an entry added alone with
+ * zstdpool_pool_add(), and blocks the same way while the pool is full; but entries of
+ * categories whose dictionary is known are processed in groups (one task and one output
+ * buffer per group), which makes small entries far cheaper. Call zstdpool_pool_flush()
+ * after the last batch so that categories still collecting samples train.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if pool, done, names, data or sizes is NULL (with
+ * count > 0), a name or category is NULL or not UTF-8, or a category is "": nothing is
+ * taken and done is not called. ZSTDPOOL_ERR_STOPPED if the pool stopped: the entries not
+ * taken are rejected with ZSTDPOOL_ERR_STOPPED in the batch, and done is still called,
+ * once the others have ended. Thread-safety: any thread, concurrently with other calls.
+ */
+zstdpool_status zstdpool_pool_add_batch(struct zstdpool_pool *pool,
+                                        size_t count,
+                                        const char *const *names,
+                                        const char *const *dict_names,
+                                        const uint8_t *const *data,
+                                        const size_t *sizes,
+                                        zstdpool_batch_done_fn done,
+                                        void *user_data);
+
+/**
+ * Compresses or decompresses count entries from memory and waits for them: as
+ * zstdpool_pool_add_batch() followed by zstdpool_pool_flush() (so that categories without
+ * a dictionary train on what the pool has) and a wait for this batch only. On success
+ * writes the batch's outputs to *out; the caller owns them and frees them with
+ * zstdpool_batch_free(). The arrays are only read during the call.
+ *
+ * Errors: as zstdpool_pool_add_batch(), with out NULL an invalid argument too;
+ * ZSTDPOOL_ERR_WOULD_DEADLOCK from inside one of the pool's own callbacks;
+ * ZSTDPOOL_ERR_STOPPED if the pool stopped before taking every entry (*out is then not
+ * written: nothing is returned). Entries that failed do not fail the call: check each
+ * with zstdpool_batch_entry(). Thread-safety: any thread, concurrently with other calls.
+ */
+zstdpool_status zstdpool_pool_run_batch(struct zstdpool_pool *pool,
+                                        size_t count,
+                                        const char *const *names,
+                                        const char *const *dict_names,
+                                        const uint8_t *const *data,
+                                        const size_t *sizes,
+                                        struct zstdpool_batch **out);
+
+/**
+ * The number of entries of a batch; 0 when batch is NULL.
+ *
+ * Thread-safety: any thread.
+ */
+size_t zstdpool_batch_count(const struct zstdpool_batch *batch);
+
+/**
+ * Entry index's result: ZSTDPOOL_OK with its output in *data and *len (the bytes belong
+ * to the batch and stay valid until zstdpool_batch_free(); *data may be NULL when *len is
+ * 0), or the status it was rejected with (zstdpool_batch_message() says why; *data and
+ * *len are then not written).
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if batch, data or len is NULL or index >=
+ * zstdpool_batch_count(). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_batch_entry(const struct zstdpool_batch *batch,
+                                     size_t index,
+                                     const uint8_t **data,
+                                     size_t *len);
+
+/**
+ * Why entry index was rejected, starting with its name ("" for an entry that succeeded,
+ * and for a NULL batch or an index out of range).
+ *
+ * Ownership: the string belongs to the batch and stays valid until zstdpool_batch_free().
+ * Thread-safety: any thread.
+ */
+const char *zstdpool_batch_message(const struct zstdpool_batch *batch,
+                                   size_t index);
+
+/**
+ * Frees a batch's outputs. NULL is a no-op.
+ *
+ * Thread-safety: must be the last call on the batch.
+ */
+void zstdpool_batch_free(struct zstdpool_batch *batch);
 
 /**
  * Writes the number of entries rejected so far to *out (indexes 0 to *out - 1 are valid

@@ -84,6 +84,11 @@ pub const ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE: i32 = 107;
 /// At most this many sample bytes are trained on per category; training also starts once
 /// that many bytes (by declared sizes) wait. Range 1024..2^40. Default 33554432.
 pub const ZSTDPOOL_OPT_TRAINING_MAX_BYTES: i32 = 108;
+/// The raw bytes a category is expected to hold in all (0: unknown, the bytes sampled are
+/// assumed). The trainer picks the dictionary, or none, that makes frames + dictionary
+/// smallest for that volume: a dictionary is stored once per category, so it pays off only
+/// when the category is large enough. Range 0..2^50. Default 0.
+pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME: i32 = 109;
 /// Advanced (trainer fine-tuning). Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
 /// ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_K: i32 = 200;
@@ -240,6 +245,11 @@ static OPTIONS: &[OptionSpec] = &[
         training.max_bytes
     ),
     option!(
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME,
+        c"training.category_volume",
+        training.category_volume
+    ),
+    option!(
         ZSTDPOOL_OPT_TRAINER_K,
         c"training.trainer.k",
         training.trainer.k
@@ -390,8 +400,8 @@ pub unsafe extern "C" fn zstdpool_config_free(config: *mut zstdpool_config) {
 /// documented with its range and default in the Options section near the top of this header:
 /// LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE; TRAINING_
 /// ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
-/// MAX_DICT_SIZE, MAX_BYTES; advanced: TRAINER_K, D, F, ACCEL, STEPS, THREADS, SPLIT_POINT,
-/// LEVEL, EXACT_COVER, OPTIMIZE).
+/// MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
+/// THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
 ///
 /// The value is checked against the field's own range at once; rules that relate two
 /// fields (processors and workers, min and max samples, trainer d and exact_cover) are

@@ -41,6 +41,9 @@ pub mod provider;
 pub mod handle;
 pub mod pool;
 
+// Batches: many entries from memory at once.
+pub mod batch;
+
 // Rejected entries.
 pub mod rejection;
 
@@ -54,6 +57,7 @@ mod panic;
 mod rejection_cache;
 mod strings;
 
+pub use batch::*;
 pub use config::*;
 pub use dict_buffer::*;
 pub use error::*;

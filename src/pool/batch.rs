@@ -345,8 +345,7 @@ fn one(
     }
 }
 
-/// Hands a group's outcomes to its batch, then counts them (the batch's `done` runs before
-/// the pool counts its last entries, as an entry's completion does).
+/// Hands a group's outcomes to its batch and counts them.
 fn finish_group(
     shared: &Shared,
     batch: &BatchState,
@@ -390,7 +389,9 @@ fn finish_group(
         }
         output.buffers.push(buffer);
     }
-    batch.ended(items.len());
+    // Listed before counted (a reader who sees the count can fetch that many), counted
+    // before the batch's done runs, and done before the pool holds them no more (so `wait`
+    // returns after it).
     if !rejections.is_empty() {
         shared
             .rejected
@@ -402,5 +403,6 @@ fn finish_group(
         part.counts.finish_many(done, rejected, raw, compressed);
         shared.totals.finish_many(done, rejected, raw, compressed);
     }
+    batch.ended(items.len());
     shared.ended(items.len());
 }
