@@ -18,12 +18,19 @@
  *  - every accepted add (from the program or a callback) gets exactly one done callback by
  *    the time its pool is freed, after its last read/write; refused adds never get one;
  *  - after a successful join: state STOPPED, totals.added == done + rejected == the
- *    accepted adds, the rejected count == totals.rejected, the categories' counts add up;
+ *    accepted adds, the rejected count == totals.rejected, a statistics snapshot has the
+ *    same totals and its categories' counts add up to them;
+ *  - a statistics snapshot (zstdpool_stats_new()) never changes: its count, indexes and
+ *    strings stay the same while its pool goes on, and after the pool is freed (one can be
+ *    held across operations and is checked again before it is freed);
  *  - wait/join/free from a pool's own callback are refused with WOULD_DEADLOCK;
  *  - add after a stop (from the program) returns STOPPED and never calls back;
  *  - an entry without injected faults, in no category or with the memory provider,
  *    compresses OK with bytes_in == its size; OK decompression round-trips byte-exact;
- *  - queries with out-of-range indexes and NULL arguments return INVALID_ARGUMENT.
+ *  - queries with out-of-range indexes and NULL arguments return INVALID_ARGUMENT;
+ *  - the options are the library's list (zstdpool_option_count() / zstdpool_option_at()),
+ *    each named by zstdpool_option_name() as zstdpool_config_set()'s messages name it;
+ *    unknown options have no name.
  * Resource-hungry values that are in range (workers, trainer threads, fastCover f, levels
  * above 19) are reduced before zstdpool_config_set(), so that one input stays fast.
  */
@@ -117,12 +124,17 @@ static int category_refused(const char *name) {
     return name != NULL && (name[0] == '\0' || (unsigned char)name[0] == 0xff);
 }
 
-/* Every option (tests/c/support.h), then unknown ones. */
+/* Options: every option of the library's list (zstdpool_option_at()), then unknown ones. */
 static const zstdpool_option UNKNOWN_OPTIONS[] = {
     0, -1, 7, 99, 210, 9999, INT32_MIN, INT32_MAX,
 };
 #define N_UNKNOWN_OPTIONS (sizeof UNKNOWN_OPTIONS / sizeof UNKNOWN_OPTIONS[0])
-#define N_OPTIONS (N_ALL_OPTIONS + N_UNKNOWN_OPTIONS)
+
+static zstdpool_option pick_option(uint8_t b) {
+    size_t known = zstdpool_option_count();
+    size_t pick = b % (known + N_UNKNOWN_OPTIONS);
+    return pick < known ? zstdpool_option_at(pick) : UNKNOWN_OPTIONS[pick - known];
+}
 
 static int64_t value(reader *r) {
     static const int64_t VALUES[] = {
@@ -487,7 +499,8 @@ static int status_possible(const entry *e, zstdpool_status s) {
             return !e->compress;
         case ZSTDPOOL_ERR_ZSTD: /* libzstd failing otherwise (e.g. a level it refuses) */
             return 1;
-        default: /* INVALID_*, STOPPED, WOULD_DEADLOCK, TIMEOUT, PANIC: never an entry's */
+        default: /* INVALID_*, STOPPED, WOULD_DEADLOCK, TIMEOUT, PANIC, SYSTEM: never an
+                  * entry's */
             return 0;
     }
 }
@@ -589,6 +602,7 @@ static void reenter(entry *e) {
             int32_t state = -1;
             zstdpool_counts c;
             size_t n = 0;
+            zstdpool_stats *stats = NULL;
             zstdpool_category cat;
             st = zstdpool_pool_state(pool, &state);
             FUZZ_CHECK(st == ZSTDPOOL_OK && state >= ZSTDPOOL_STATE_IDLE &&
@@ -598,11 +612,14 @@ static void reenter(entry *e) {
             FUZZ_CHECK(c.added >= c.done + c.rejected + 1, "totals from a callback: %llu %llu %llu",
                        (unsigned long long)c.added, (unsigned long long)c.done,
                        (unsigned long long)c.rejected);
-            FUZZ_CHECK(zstdpool_pool_category_count(pool, &n) == ZSTDPOOL_OK, "category_count");
-            if (n > 0) {
-                st = zstdpool_pool_category(pool, 0, &cat);
-                FUZZ_CHECK(st == ZSTDPOOL_OK, "category(0) of %zu: %d", n, (int)st);
-            }
+            st = zstdpool_stats_new(pool, &stats);
+            FUZZ_CHECK(st == ZSTDPOOL_OK && stats != NULL, "stats_new from a callback: %d",
+                       (int)st);
+            n = zstdpool_stats_category_count(stats);
+            FUZZ_CHECK(n > 0, "a snapshot from a callback without the entry's category");
+            st = zstdpool_stats_category(stats, n - 1, &cat);
+            FUZZ_CHECK(st == ZSTDPOOL_OK, "category(%zu) of %zu: %d", n - 1, n, (int)st);
+            zstdpool_stats_free(stats);
             st = zstdpool_pool_flush(pool);
             FUZZ_CHECK(st == ZSTDPOOL_OK, "flush from a callback: %d", (int)st);
             st = zstdpool_pool_start(pool);
@@ -643,7 +660,8 @@ static zstdpool_config *g_cfg;
 static zstdpool_provider *g_providers[3];
 
 static void verify_stopped(slot *s) {
-    zstdpool_counts c;
+    zstdpool_counts c, snap;
+    zstdpool_stats *stats = NULL;
     size_t rejected = 0, ncat = 0, i;
     uint64_t added = 0, done = 0, rej = 0;
     int32_t state = -1;
@@ -658,14 +676,23 @@ static void verify_stopped(slot *s) {
     FUZZ_CHECK(zstdpool_pool_rejected_count(s->pool, &rejected) == ZSTDPOOL_OK, "count");
     FUZZ_CHECK(rejected == c.rejected, "rejected count %zu, totals %llu", rejected,
                (unsigned long long)c.rejected);
-    FUZZ_CHECK(zstdpool_pool_category_count(s->pool, &ncat) == ZSTDPOOL_OK, "ncat");
+    FUZZ_CHECK(zstdpool_stats_new(s->pool, &stats) == ZSTDPOOL_OK, "stats_new");
+    FUZZ_CHECK(zstdpool_stats_totals(stats, &snap) == ZSTDPOOL_OK, "stats_totals");
+    FUZZ_CHECK(snap.added == c.added && snap.done == c.done && snap.rejected == c.rejected &&
+                   snap.raw_bytes == c.raw_bytes && snap.compressed_bytes == c.compressed_bytes,
+               "snapshot totals %llu/%llu/%llu, pool totals %llu/%llu/%llu",
+               (unsigned long long)snap.added, (unsigned long long)snap.done,
+               (unsigned long long)snap.rejected, (unsigned long long)c.added,
+               (unsigned long long)c.done, (unsigned long long)c.rejected);
+    ncat = zstdpool_stats_category_count(stats);
     for (i = 0; i < ncat; i++) {
         zstdpool_category cat;
-        FUZZ_CHECK(zstdpool_pool_category(s->pool, i, &cat) == ZSTDPOOL_OK, "category %zu", i);
+        FUZZ_CHECK(zstdpool_stats_category(stats, i, &cat) == ZSTDPOOL_OK, "category %zu", i);
         added += cat.counts.added;
         done += cat.counts.done;
         rej += cat.counts.rejected;
     }
+    zstdpool_stats_free(stats);
     FUZZ_CHECK(added == c.added && done == c.done && rej == c.rejected,
                "categories add up to %llu/%llu/%llu, totals %llu/%llu/%llu",
                (unsigned long long)added, (unsigned long long)done, (unsigned long long)rej,
@@ -898,10 +925,16 @@ static void op_null_args(reader *r) {
     uint8_t which = u8(r);
     zstdpool_pool *pool = s->pool;
     zstdpool_pool *untouched = (zstdpool_pool *)&untouched;
+    zstdpool_stats *stats = NULL, *untouched_stats = (zstdpool_stats *)&untouched_stats;
+    zstdpool_counts counts;
+    zstdpool_category cat;
     zstdpool_status st = ZSTDPOOL_OK;
     const char *name = NULL, *message = NULL;
     zstdpool_status status = 0;
-    switch (which % 14) {
+    if (pool != NULL) { /* a live snapshot for the snapshot calls' other NULL arguments */
+        FUZZ_CHECK(zstdpool_stats_new(pool, &stats) == ZSTDPOOL_OK, "stats_new");
+    }
+    switch (which % 17) {
         case 0: st = zstdpool_config_new(NULL); break;
         case 1: st = zstdpool_config_set(NULL, ZSTDPOOL_OPT_LEVEL, 1); break;
         case 2: st = zstdpool_config_get(g_cfg, ZSTDPOOL_OPT_LEVEL, NULL); break;
@@ -912,15 +945,26 @@ static void op_null_args(reader *r) {
         case 7: st = zstdpool_pool_rejected(pool, 0, NULL, &status, &message); break;
         case 8: st = zstdpool_pool_rejected(pool, 0, &name, NULL, &message); break;
         case 9: st = zstdpool_pool_rejected(pool, 0, &name, &status, NULL); break;
-        case 10: st = zstdpool_pool_category(pool, 0, NULL); break;
-        case 11: st = zstdpool_pool_category_count(pool, NULL); break;
-        case 12: st = zstdpool_dict_buffer_set(NULL, (const uint8_t *)"x", 1); break;
+        case 10: st = zstdpool_stats_new(pool, NULL); break;
+        case 11: st = zstdpool_stats_new(NULL, &untouched_stats); break;
+        case 12: st = zstdpool_stats_totals(stats, NULL); break;
+        case 13: st = zstdpool_stats_totals(NULL, &counts); break;
+        case 14: st = zstdpool_stats_category(stats, 0, NULL); break;
+        case 15: st = zstdpool_dict_buffer_set(NULL, (const uint8_t *)"x", 1); break;
         default: st = zstdpool_provider_callbacks_new(store_get, NULL, NULL, NULL, NULL); break;
     }
     check_status(st, "NULL argument");
-    FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT, "NULL argument %d: %d", which % 14, (int)st);
+    FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT, "NULL argument %d: %d", which % 17, (int)st);
     FUZZ_CHECK(untouched == (zstdpool_pool *)&untouched, "out written on failure");
+    FUZZ_CHECK(untouched_stats == (zstdpool_stats *)&untouched_stats, "out written on failure");
     FUZZ_CHECK(name == NULL && message == NULL && status == 0, "outputs written on failure");
+    memset(&cat, 0x5a, sizeof cat);
+    st = zstdpool_stats_category(NULL, 0, &cat);
+    FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT && cat.dict_id == 0x5a5a5a5a,
+               "stats_category(NULL): %d", (int)st);
+    FUZZ_CHECK(zstdpool_stats_category_count(NULL) == 0, "stats_category_count(NULL)");
+    zstdpool_stats_free(stats);
+    zstdpool_stats_free(NULL);
     /* NULL pools for every pool call. */
     if (which & 0x80) {
         zstdpool_counts c;
@@ -935,7 +979,9 @@ static void op_null_args(reader *r) {
         FUZZ_CHECK(zstdpool_pool_state(NULL, &state) == ZSTDPOOL_ERR_INVALID_ARGUMENT, "state");
         FUZZ_CHECK(zstdpool_pool_totals(NULL, &c) == ZSTDPOOL_ERR_INVALID_ARGUMENT, "totals");
         FUZZ_CHECK(zstdpool_pool_rejected_count(NULL, &n) == ZSTDPOOL_ERR_INVALID_ARGUMENT, "rc");
-        FUZZ_CHECK(zstdpool_pool_category_count(NULL, &n) == ZSTDPOOL_ERR_INVALID_ARGUMENT, "cc");
+        FUZZ_CHECK(zstdpool_stats_new(NULL, &untouched_stats) == ZSTDPOOL_ERR_INVALID_ARGUMENT &&
+                       untouched_stats == (zstdpool_stats *)&untouched_stats,
+                   "stats_new(NULL)");
         FUZZ_CHECK(zstdpool_pool_last_error(NULL, buf, sizeof buf) == 0 && buf[0] == '\0',
                    "last_error(NULL)");
         FUZZ_CHECK(zstdpool_pool_free(NULL) == ZSTDPOOL_OK, "free(NULL)");
@@ -964,18 +1010,64 @@ static void op_join(reader *r) {
     }
 }
 
+/* A snapshot held across operations (op_categories with bit 7 of its index byte), checked
+ * again, unchanged, when it is let go: by the next op_categories that holds one, or after
+ * the run's pools are freed. */
+#define HELD_NAMES 8
+static struct {
+    zstdpool_stats *stats;
+    size_t count;
+    zstdpool_counts totals;
+    const char *name_ptr[HELD_NAMES];
+    char name[HELD_NAMES][320];
+    uint64_t added[HELD_NAMES];
+} g_held;
+
+static void release_held(void) {
+    zstdpool_counts totals;
+    size_t i;
+    if (g_held.stats == NULL) {
+        return;
+    }
+    FUZZ_CHECK(zstdpool_stats_category_count(g_held.stats) == g_held.count,
+               "held snapshot: %zu categories, then %zu", g_held.count,
+               zstdpool_stats_category_count(g_held.stats));
+    FUZZ_CHECK(zstdpool_stats_totals(g_held.stats, &totals) == ZSTDPOOL_OK &&
+                   memcmp(&totals, &g_held.totals, sizeof totals) == 0,
+               "held snapshot: totals changed");
+    for (i = 0; i < g_held.count && i < HELD_NAMES; i++) {
+        zstdpool_category cat;
+        FUZZ_CHECK(zstdpool_stats_category(g_held.stats, i, &cat) == ZSTDPOOL_OK, "held %zu", i);
+        FUZZ_CHECK(cat.name == g_held.name_ptr[i] && strcmp(cat.name, g_held.name[i]) == 0 &&
+                       cat.counts.added == g_held.added[i],
+                   "held snapshot: category %zu was '%s' (%llu added), now '%s' (%llu)", i,
+                   g_held.name[i], (unsigned long long)g_held.added[i], cat.name,
+                   (unsigned long long)cat.counts.added);
+    }
+    zstdpool_stats_free(g_held.stats);
+    memset(&g_held, 0, sizeof g_held);
+}
+
 static void op_categories(reader *r) {
     slot *s = &g_slots[u8(r) & 1];
     uint8_t idx = u8(r);
-    size_t n = 0, i;
-    zstdpool_category cat;
+    size_t n = 0, i, again;
+    zstdpool_stats *stats = NULL, *later = NULL;
+    zstdpool_category cat, cat2;
+    zstdpool_counts totals;
     zstdpool_status st;
+    const char *prev = NULL;
     if (s->pool == NULL) {
         return;
     }
-    FUZZ_CHECK(zstdpool_pool_category_count(s->pool, &n) == ZSTDPOOL_OK, "count");
+    FUZZ_CHECK(zstdpool_stats_new(s->pool, &stats) == ZSTDPOOL_OK && stats != NULL, "stats_new");
+    FUZZ_CHECK(zstdpool_stats_totals(stats, &totals) == ZSTDPOOL_OK, "stats_totals");
+    FUZZ_CHECK(totals.added <= (uint64_t)atomic_load(&s->accepted),
+               "snapshot added %llu > accepted", (unsigned long long)totals.added);
+    FUZZ_CHECK(totals.compressed_bytes != 0 || totals.ratio == 0.0, "ratio without bytes");
+    n = zstdpool_stats_category_count(stats);
     for (i = 0; i < n; i++) {
-        st = zstdpool_pool_category(s->pool, i, &cat);
+        st = zstdpool_stats_category(stats, i, &cat);
         FUZZ_CHECK(st == ZSTDPOOL_OK, "category(%zu) of %zu: %d", i, n, (int)st);
         FUZZ_CHECK(cat.name != NULL && cat.status_message != NULL && cat.status_message[0],
                    "category strings");
@@ -986,23 +1078,47 @@ static void op_categories(reader *r) {
         FUZZ_CHECK(cat.counts.added >= cat.counts.done + cat.counts.rejected, "category counts");
         FUZZ_CHECK((cat.dict_id == 0) == (cat.dict_size == 0) || cat.status == ZSTDPOOL_DICT_FAILED,
                    "dict id %u size %llu", cat.dict_id, (unsigned long long)cat.dict_size);
+        /* Sorted by name, each once. */
+        FUZZ_CHECK(prev == NULL || strcmp(prev, cat.name) < 0, "categories '%s' then '%s'",
+                   prev ? prev : "", cat.name);
+        prev = cat.name;
     }
-    /* Out of range (the count only grows: a running pool may have met a category since). */
+    /* Out of range: a snapshot never grows, so n and past are refused, *out untouched. */
     memset(&cat, 0x5a, sizeof cat);
-    st = zstdpool_pool_category(s->pool, n + idx, &cat);
-    check_pool_status(s->pool, st, "category");
-    if (st == ZSTDPOOL_OK) {
-        size_t again = 0;
-        FUZZ_CHECK(zstdpool_pool_category_count(s->pool, &again) == ZSTDPOOL_OK, "count");
-        FUZZ_CHECK(n + idx < again, "category(%zu) of %zu (then %zu) succeeded", n + idx, n,
-                   again);
-    } else {
-        FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT, "category(%zu) of %zu: %d", n + idx, n,
-                   (int)st);
-        FUZZ_CHECK(cat.dict_id == 0x5a5a5a5a, "out written on failure");
-    }
-    st = zstdpool_pool_category(s->pool, SIZE_MAX - idx, &cat);
+    st = zstdpool_stats_category(stats, n + idx, &cat);
+    check_status(st, "stats_category");
+    FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT &&
+                   strstr(zstdpool_last_error(), "out of range") != NULL,
+               "category(%zu) of %zu: %d %s", n + idx, n, (int)st, zstdpool_last_error());
+    FUZZ_CHECK(cat.dict_id == 0x5a5a5a5a, "out written on failure");
+    st = zstdpool_stats_category(stats, SIZE_MAX - idx, &cat);
     FUZZ_CHECK(st == ZSTDPOOL_ERR_INVALID_ARGUMENT, "category(huge): %d", (int)st);
+    /* A later snapshot has every category of this one (they only grow), and this one still
+     * gives the same strings at the same indexes. */
+    FUZZ_CHECK(zstdpool_stats_new(s->pool, &later) == ZSTDPOOL_OK, "stats_new");
+    again = zstdpool_stats_category_count(later);
+    FUZZ_CHECK(again >= n, "categories went from %zu to %zu", n, again);
+    zstdpool_stats_free(later);
+    if (n > 0) {
+        FUZZ_CHECK(zstdpool_stats_category(stats, 0, &cat) == ZSTDPOOL_OK &&
+                       zstdpool_stats_category(stats, 0, &cat2) == ZSTDPOOL_OK &&
+                       cat.name == cat2.name && cat.status_message == cat2.status_message,
+                   "category strings moved");
+    }
+    if (idx & 0x80) { /* hold this one: let the previous one go */
+        release_held();
+        g_held.stats = stats;
+        g_held.count = n;
+        g_held.totals = totals;
+        for (i = 0; i < n && i < HELD_NAMES; i++) {
+            FUZZ_CHECK(zstdpool_stats_category(stats, i, &cat) == ZSTDPOOL_OK, "category %zu", i);
+            g_held.name_ptr[i] = cat.name;
+            snprintf(g_held.name[i], sizeof g_held.name[i], "%s", cat.name);
+            g_held.added[i] = cat.counts.added;
+        }
+    } else {
+        zstdpool_stats_free(stats);
+    }
 }
 
 static void op_rejected(reader *r) {
@@ -1051,16 +1167,22 @@ static void run_op(reader *r) {
     }
     switch (op) {
         case OP_CONFIG_SET: {
-            size_t pick = u8(r) % N_OPTIONS;
-            zstdpool_option option =
-                pick < N_ALL_OPTIONS ? ALL_OPTIONS[pick] : UNKNOWN_OPTIONS[pick - N_ALL_OPTIONS];
+            zstdpool_option option = pick_option(u8(r));
             int64_t v = tame(option, value(r)), before = 0, after = 0;
             int known = zstdpool_config_get(g_cfg, option, &before) == ZSTDPOOL_OK;
+            const char *option_name = zstdpool_option_name(option);
+            FUZZ_CHECK((option_name != NULL) == known, "option %d: known %d, name %s",
+                       (int)option, known, option_name ? option_name : "NULL");
             st = zstdpool_config_set(g_cfg, option, v);
             check_status(st, "config_set");
             FUZZ_CHECK(st == ZSTDPOOL_OK || st == ZSTDPOOL_ERR_INVALID_CONFIG ||
                            (st == ZSTDPOOL_ERR_INVALID_ARGUMENT && !known),
                        "config_set(%d, %lld): %d", (int)option, (long long)v, (int)st);
+            if (st == ZSTDPOOL_ERR_INVALID_CONFIG) {
+                FUZZ_CHECK(strstr(zstdpool_last_error(), option_name) != NULL,
+                           "config_set(%s, %lld): message \"%s\" lacks the option's name",
+                           option_name, (long long)v, zstdpool_last_error());
+            }
             if (known) {
                 FUZZ_CHECK(zstdpool_config_get(g_cfg, option, &after) == ZSTDPOOL_OK, "get");
                 FUZZ_CHECK(after == (st == ZSTDPOOL_OK ? v : before),
@@ -1076,6 +1198,9 @@ static void run_op(reader *r) {
             check_status(st, "config_get");
             FUZZ_CHECK(st == ZSTDPOOL_OK || (st == ZSTDPOOL_ERR_INVALID_ARGUMENT && v == 12345),
                        "config_get(%d): %d", (int)option, (int)st);
+            FUZZ_CHECK((zstdpool_option_name(option) != NULL) == (st == ZSTDPOOL_OK),
+                       "option %d: get %d, name %s", (int)option, (int)st,
+                       zstdpool_option_name(option) ? zstdpool_option_name(option) : "NULL");
             break;
         }
         case OP_CONFIG_RESET:
@@ -1329,6 +1454,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (i = 0; i < 2; i++) {
         free_slot(&g_slots[i]);
     }
+    release_held(); /* it outlived its pool */
     verify_entries();
     for (i = 0; i < 3; i++) {
         zstdpool_provider_free(g_providers[i]);

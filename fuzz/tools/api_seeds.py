@@ -172,9 +172,9 @@ def seeds():
     p += add(0, None, size=0) + op(WAIT, 0) + op(REJECTED, 0, 0)
     s["decompress-garbage"] = p
 
-    # NULL arguments and refused adds.
+    # NULL arguments (op_null_args' 17 cases, the snapshot calls' included) and refused adds.
     p = new(0, 1, MEM)
-    for i in range(14):
+    for i in range(17):
         p += op(NULL_ARGS, 0, i | (0x80 if i == 0 else 0))
     for i in range(7):
         p += op(BAD_ADD, 0, i)
@@ -190,6 +190,16 @@ def seeds():
     p += op(JOIN, 0, 2) + op(STOP, 1) + op(JOIN, 1, 4) + op(FLUSH, 0) + op(STOP, 0)
     p += op(JOIN, 0, 0xf1) + op(JOIN, 1, 0xf1)
     s["two-pools"] = p
+
+    # Statistics snapshots: one held (CATEGORIES with bit 7 of its index byte) while the pool
+    # goes on with new categories, checked and replaced by the next held one, which outlives
+    # its pool (freed, then the run ends).
+    p = new(0, 1, MEM) + add(0, "b", seed=1) + add(0, None, seed=2) + op(WAIT, 0)
+    p += op(CATEGORIES, 0, 0x80) + add(0, "a", seed=3) + add(0, "sp ace", seed=4)
+    p += op(WAIT, 0) + op(CATEGORIES, 0, 0x81) + add(0, "c", act="queries", where="done")
+    p += op(WAIT, 0) + op(CATEGORIES, 0, 0x82) + op(FREE, 0)
+    p += new(1, 0, MEM) + op(CATEGORIES, 1, 0x83) + op(STOP, 1) + op(JOIN, 1, 0xff)
+    s["snapshots"] = p
     return s
 
 

@@ -53,10 +53,10 @@ impl AtomicCounts {
         if done > 0 {
             f.raw_bytes.fetch_add(raw, Ordering::Relaxed);
             f.compressed_bytes.fetch_add(compressed, Ordering::Relaxed);
-            f.done.fetch_add(done, Ordering::Relaxed);
+            f.done.fetch_add(done, Ordering::Release);
         }
         if rejected > 0 {
-            f.rejected.fetch_add(rejected, Ordering::Relaxed);
+            f.rejected.fetch_add(rejected, Ordering::Release);
         }
     }
 
@@ -66,21 +66,29 @@ impl AtomicCounts {
         if ok {
             f.raw_bytes.fetch_add(raw, Ordering::Relaxed);
             f.compressed_bytes.fetch_add(compressed, Ordering::Relaxed);
-            f.done.fetch_add(1, Ordering::Relaxed);
+            f.done.fetch_add(1, Ordering::Release);
         } else {
-            f.rejected.fetch_add(1, Ordering::Relaxed);
+            f.rejected.fetch_add(1, Ordering::Release);
         }
     }
 
     /// The counts now (each field exact; fields read one after the other).
+    ///
+    /// The finished counts are read before `added` (and every entry is counted added before
+    /// it can finish), so a snapshot taken while entries flow never shows more entries
+    /// finished than added.
     pub fn snapshot(&self) -> Counts {
         let f = &self.finished;
+        let done = f.done.load(Ordering::Acquire);
+        let rejected = f.rejected.load(Ordering::Acquire);
+        let raw_bytes = f.raw_bytes.load(Ordering::Relaxed);
+        let compressed_bytes = f.compressed_bytes.load(Ordering::Relaxed);
         Counts {
-            added: self.added.load(Ordering::Relaxed),
-            done: f.done.load(Ordering::Relaxed),
-            rejected: f.rejected.load(Ordering::Relaxed),
-            raw_bytes: f.raw_bytes.load(Ordering::Relaxed),
-            compressed_bytes: f.compressed_bytes.load(Ordering::Relaxed),
+            added: self.added.load(Ordering::Acquire),
+            done,
+            rejected,
+            raw_bytes,
+            compressed_bytes,
         }
     }
 }

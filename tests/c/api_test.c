@@ -277,7 +277,9 @@ static void store_free(void *user_data) {
     pthread_mutex_unlock(&s->lock);
 }
 
-/* A configuration for quick tests: two workers, training after a few samples. */
+/* A configuration for quick tests: two workers, training after a few samples, with a
+ * small fixed dictionary size: a dictionary is kept only when frames + dictionary come out
+ * smaller than frames alone, and the test categories hold only ~100 KB each. */
 static zstdpool_config *small_config(int training) {
     zstdpool_config *cfg = NULL;
     CHECK_OK(zstdpool_config_new(&cfg));
@@ -286,6 +288,7 @@ static zstdpool_config *small_config(int training) {
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, 16));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_BYTES, 0));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_EFFORT, 0));
+    CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_DICT_SIZE, 1024));
     return cfg;
 }
 
@@ -342,7 +345,8 @@ static void test_round_trip(void) {
     zstdpool_pool *pool = NULL;
     producer producers[2];
     pthread_t threads[2];
-    zstdpool_counts totals;
+    zstdpool_counts totals, snap_totals;
+    zstdpool_stats *stats = NULL;
     size_t count = 0, i;
     int32_t state = -1;
     uint64_t raw_total = 0, packed_total = 0;
@@ -405,18 +409,23 @@ static void test_round_trip(void) {
     CHECK_OK(zstdpool_pool_rejected_count(pool, &count));
     CHECK(count == 0);
 
-    /* Categories, sorted by name: "" (no dictionary), alpha, beta, gamma. */
-    CHECK_OK(zstdpool_pool_category_count(pool, &count));
+    /* Categories, from a snapshot, sorted by name: "" (no dictionary), alpha, beta, gamma. */
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    CHECK_OK(zstdpool_stats_totals(stats, &snap_totals));
+    CHECK(snap_totals.added == totals.added && snap_totals.done == totals.done);
+    CHECK(snap_totals.rejected == 0 && snap_totals.raw_bytes == raw_total);
+    CHECK(snap_totals.compressed_bytes == packed_total && snap_totals.ratio == totals.ratio);
+    count = zstdpool_stats_category_count(stats);
     CHECK(count == 4);
     if (count == 4) {
         zstdpool_category c, again;
-        CHECK_OK(zstdpool_pool_category(pool, 0, &c));
+        CHECK_OK(zstdpool_stats_category(stats, 0, &c));
         CHECK(strcmp(c.name, "") == 0);
         CHECK(c.status == ZSTDPOOL_DICT_NO_CATEGORY);
         CHECK(c.counts.added == RT_PLAIN && c.counts.done == RT_PLAIN);
         CHECK(c.dict_id == 0);
         for (i = 1; i < 4; i++) {
-            CHECK_OK(zstdpool_pool_category(pool, i, &c));
+            CHECK_OK(zstdpool_stats_category(stats, i, &c));
             CHECK(strcmp(c.name, CATEGORY_NAMES[i - 1]) == 0);
             CHECK(c.counts.added == RT_PER_CATEGORY && c.counts.done == RT_PER_CATEGORY);
             CHECK(c.status_message != NULL && c.status_message[0] != '\0');
@@ -429,17 +438,24 @@ static void test_round_trip(void) {
                 fprintf(stderr, "category %s: status %d: %s\n", c.name, (int)c.status,
                         c.status_message);
             }
-            /* Strings stay where they are until the pool is freed. */
-            CHECK_OK(zstdpool_pool_category(pool, i, &again));
+            /* Strings stay where they are until the snapshot is freed. */
+            CHECK_OK(zstdpool_stats_category(stats, i, &again));
             CHECK(again.name == c.name && again.status_message == c.status_message);
         }
-        CHECK_FAILS(zstdpool_pool_category(pool, 4, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
+        CHECK_FAILS(zstdpool_stats_category(stats, 4, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
                     "out of range");
     }
 
     CHECK_OK(zstdpool_pool_free(pool));
     CHECK(st.freed == 1); /* the last reference went with the pool */
     CHECK(st.puts == trained && st.count == trained);
+    /* The snapshot outlives its pool. */
+    if (zstdpool_stats_category_count(stats) == 4) {
+        zstdpool_category c;
+        CHECK_OK(zstdpool_stats_category(stats, 3, &c));
+        CHECK(strcmp(c.name, "gamma") == 0 && c.counts.done == RT_PER_CATEGORY);
+    }
+    zstdpool_stats_free(stats);
 
     /* Decompress with a new provider on the same store. */
     st.freed = 0;
@@ -470,12 +486,16 @@ static void test_round_trip(void) {
     CHECK_OK(zstdpool_pool_totals(pool, &totals));
     CHECK(totals.done == RT_ENTRIES && totals.rejected == 0);
     CHECK(totals.raw_bytes == raw_total && totals.compressed_bytes == packed_total);
-    CHECK_OK(zstdpool_pool_category_count(pool, &count));
-    if (count == 4) {
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    CHECK(zstdpool_stats_category_count(stats) == 4);
+    if (zstdpool_stats_category_count(stats) == 4) {
         zstdpool_category c;
-        CHECK_OK(zstdpool_pool_category(pool, 1, &c));
+        CHECK_OK(zstdpool_stats_category(stats, 1, &c));
+        CHECK(strcmp(c.name, "alpha") == 0);
         CHECK(c.status == (trained ? ZSTDPOOL_DICT_LOADED : ZSTDPOOL_DICT_ABSENT));
+        CHECK(c.counts.done == RT_PER_CATEGORY && c.counts.raw_bytes > 0);
     }
+    zstdpool_stats_free(stats);
     zstdpool_provider_free(provider);
     CHECK(st.freed == 0);
     CHECK_OK(zstdpool_pool_free(pool));
@@ -510,6 +530,7 @@ static void test_null_arguments(void) {
     zstdpool_pool *untouched = (zstdpool_pool *)&untouched;
     zstdpool_counts counts;
     zstdpool_category category;
+    zstdpool_stats *stats = NULL, *untouched_stats = (zstdpool_stats *)&untouched_stats;
     const char *name = NULL, *message = NULL;
     zstdpool_status status = 0;
     int64_t value = 0;
@@ -567,10 +588,17 @@ static void test_null_arguments(void) {
     CHECK_NULL_ARG(zstdpool_pool_rejected(pool, 0, &name, &status, NULL), "message");
     CHECK_NULL_ARG(zstdpool_pool_totals(NULL, &counts), "pool");
     CHECK_NULL_ARG(zstdpool_pool_totals(pool, NULL), "out");
-    CHECK_NULL_ARG(zstdpool_pool_category_count(NULL, &count), "pool");
-    CHECK_NULL_ARG(zstdpool_pool_category_count(pool, NULL), "out");
-    CHECK_NULL_ARG(zstdpool_pool_category(NULL, 0, &category), "pool");
-    CHECK_NULL_ARG(zstdpool_pool_category(pool, 0, NULL), "out");
+    CHECK_NULL_ARG(zstdpool_stats_new(NULL, &untouched_stats), "pool");
+    CHECK(untouched_stats == (zstdpool_stats *)&untouched_stats);
+    CHECK_NULL_ARG(zstdpool_stats_new(pool, NULL), "out");
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    CHECK_NULL_ARG(zstdpool_stats_totals(NULL, &counts), "stats");
+    CHECK_NULL_ARG(zstdpool_stats_totals(stats, NULL), "out");
+    CHECK_NULL_ARG(zstdpool_stats_category(NULL, 0, &category), "stats");
+    CHECK_NULL_ARG(zstdpool_stats_category(stats, 0, NULL), "out");
+    CHECK(zstdpool_stats_category_count(NULL) == 0); /* a count, not a status */
+    zstdpool_stats_free(stats);
+    CHECK(zstdpool_option_name(0) == NULL); /* unknown option: no name */
 
     /* zstdpool_pool_last_error returns a length: a NULL pool gives 0 and "". */
     CHECK(zstdpool_pool_last_error(NULL, buf, sizeof buf) == 0);
@@ -580,6 +608,7 @@ static void test_null_arguments(void) {
     /* Free functions take NULL. */
     zstdpool_config_free(NULL);
     zstdpool_provider_free(NULL);
+    zstdpool_stats_free(NULL);
     CHECK_OK(zstdpool_pool_free(NULL));
 
     /* The NULL checks inside a get callback (zstdpool_dict_buffer_set's out and data). */
@@ -726,12 +755,14 @@ static void test_config(void) {
     CHECK_OK(zstdpool_config_get(cfg, ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE, &value));
     CHECK(value == (int64_t)4 << 30);
 
-    /* Every option reads back what it was set to. */
-    for (i = 0; i < N_ALL_OPTIONS; i++) {
+    /* Every option (the library's list, checked against the header in test_options())
+     * reads back what it was set to. */
+    CHECK(zstdpool_option_count() > 0);
+    for (i = 0; i < zstdpool_option_count(); i++) {
         int64_t again = -1;
-        CHECK_OK(zstdpool_config_get(cfg, ALL_OPTIONS[i], &value));
-        CHECK_OK(zstdpool_config_set(cfg, ALL_OPTIONS[i], value));
-        CHECK_OK(zstdpool_config_get(cfg, ALL_OPTIONS[i], &again));
+        CHECK_OK(zstdpool_config_get(cfg, zstdpool_option_at(i), &value));
+        CHECK_OK(zstdpool_config_set(cfg, zstdpool_option_at(i), value));
+        CHECK_OK(zstdpool_config_get(cfg, zstdpool_option_at(i), &again));
         CHECK(again == value);
     }
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_LEVEL, 19));
@@ -743,10 +774,15 @@ static void test_config(void) {
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_LEVEL, -5));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_DICT_SIZE, 4096));
 
-    /* Out of range: refused at once, naming the field; the configuration is unchanged. */
+    /* Out of range: refused at once, naming the field (as zstdpool_option_name() names it);
+     * the configuration is unchanged. */
     for (i = 0; i < sizeof BAD_VALUES / sizeof BAD_VALUES[0]; i++) {
         const bad_value *bad = &BAD_VALUES[i];
+        const char *option_name = zstdpool_option_name(bad->option);
+        char field[64];
         int64_t after = -1;
+        snprintf(field, sizeof field, "invalid %s", option_name ? option_name : "(no name)");
+        CHECK(strcmp(bad->field, field) == 0);
         CHECK_OK(zstdpool_config_get(cfg, bad->option, &before));
         CHECK_FAILS(zstdpool_config_set(cfg, bad->option, bad->value), ZSTDPOOL_ERR_INVALID_CONFIG,
                     bad->field);
@@ -785,6 +821,303 @@ static void test_config(void) {
     CHECK(untouched != (zstdpool_pool *)&untouched);
     CHECK_OK(zstdpool_pool_free(untouched));
 
+    zstdpool_provider_free(provider);
+    zstdpool_config_free(cfg);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The list of options: zstdpool_option_count(), zstdpool_option_at(), zstdpool_option_name() */
+/* ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    zstdpool_option option;
+    const char *name;
+} header_option;
+
+/* Every ZSTDPOOL_OPT_* constant of the header, in increasing order, with its name as the
+ * error messages say it: the library's list must be exactly this. */
+static const header_option HEADER_OPTIONS[] = {
+    {ZSTDPOOL_OPT_LEVEL, "level"},
+    {ZSTDPOOL_OPT_CHECKSUM, "checksum"},
+    {ZSTDPOOL_OPT_WORKERS, "workers"},
+    {ZSTDPOOL_OPT_PROCESSORS, "processors"},
+    {ZSTDPOOL_OPT_QUEUE_CAPACITY, "queue_capacity"},
+    {ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE, "max_decompressed_size"},
+    {ZSTDPOOL_OPT_TRAINING_ENABLED, "training.enabled"},
+    {ZSTDPOOL_OPT_TRAINING_DICT_SIZE, "training.dict_size"},
+    {ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, "training.min_samples"},
+    {ZSTDPOOL_OPT_TRAINING_MIN_BYTES, "training.min_bytes"},
+    {ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES, "training.max_samples"},
+    {ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE, "training.max_sample_size"},
+    {ZSTDPOOL_OPT_TRAINING_EFFORT, "training.effort"},
+    {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, "training.max_dict_size"},
+    {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, "training.max_bytes"},
+    {ZSTDPOOL_OPT_TRAINER_K, "training.trainer.k"},
+    {ZSTDPOOL_OPT_TRAINER_D, "training.trainer.d"},
+    {ZSTDPOOL_OPT_TRAINER_F, "training.trainer.f"},
+    {ZSTDPOOL_OPT_TRAINER_ACCEL, "training.trainer.accel"},
+    {ZSTDPOOL_OPT_TRAINER_STEPS, "training.trainer.steps"},
+    {ZSTDPOOL_OPT_TRAINER_THREADS, "training.trainer.threads"},
+    {ZSTDPOOL_OPT_TRAINER_SPLIT_POINT, "training.trainer.split_point"},
+    {ZSTDPOOL_OPT_TRAINER_LEVEL, "training.trainer.level"},
+    {ZSTDPOOL_OPT_TRAINER_EXACT_COVER, "training.trainer.exact_cover"},
+    {ZSTDPOOL_OPT_TRAINER_OPTIMIZE, "training.trainer.optimize"},
+};
+#define N_HEADER_OPTIONS (sizeof HEADER_OPTIONS / sizeof HEADER_OPTIONS[0])
+
+static void test_options(void) {
+    static const zstdpool_option UNKNOWN[] = {0, -1, 7, 99, 110, 210, 9999, INT32_MIN, INT32_MAX};
+    zstdpool_config *cfg = NULL;
+    size_t count = zstdpool_option_count(), i, j;
+    int increasing = 1, once = 1, known = 1, in_bad_values = 1;
+    int64_t value = -7;
+
+    /* The list: the header's constants, each once, in increasing order, with their names. */
+    CHECK(count == N_HEADER_OPTIONS);
+    for (i = 0; i < count; i++) {
+        zstdpool_option option = zstdpool_option_at(i);
+        const char *name = zstdpool_option_name(option);
+        int found = 0;
+        CHECK(option != 0);
+        increasing &= i == 0 || zstdpool_option_at(i - 1) < option;
+        for (j = 0; j < count; j++) {
+            once &= j == i || zstdpool_option_at(j) != option;
+        }
+        if (i < N_HEADER_OPTIONS) {
+            CHECK(option == HEADER_OPTIONS[i].option);
+            CHECK(name != NULL && strcmp(name, HEADER_OPTIONS[i].name) == 0);
+            if (name == NULL || strcmp(name, HEADER_OPTIONS[i].name) != 0) {
+                fprintf(stderr, "option %d: name %s, expected %s\n", (int)option,
+                        name ? name : "NULL", HEADER_OPTIONS[i].name);
+            }
+        }
+        /* ...each with an out-of-range value in BAD_VALUES (test_config). */
+        for (j = 0; j < sizeof BAD_VALUES / sizeof BAD_VALUES[0]; j++) {
+            found |= BAD_VALUES[j].option == option;
+        }
+        in_bad_values &= found;
+    }
+    CHECK(increasing);
+    CHECK(once);
+    CHECK(in_bad_values);
+    CHECK(zstdpool_option_at(count) == 0);
+    CHECK(zstdpool_option_at(count + 1) == 0);
+    CHECK(zstdpool_option_at(SIZE_MAX) == 0);
+
+    /* Unknown options have no name, and configurations refuse them. */
+    CHECK_OK(zstdpool_config_new(&cfg));
+    for (i = 0; i < sizeof UNKNOWN / sizeof UNKNOWN[0]; i++) {
+        CHECK(zstdpool_option_name(UNKNOWN[i]) == NULL);
+        CHECK_STATUS(zstdpool_config_get(cfg, UNKNOWN[i], &value),
+                     ZSTDPOOL_ERR_INVALID_ARGUMENT);
+    }
+    /* Known ones: a configuration knows exactly the listed options. */
+    for (i = 0; i < count; i++) {
+        known &= zstdpool_config_get(cfg, zstdpool_option_at(i), &value) == ZSTDPOOL_OK;
+    }
+    CHECK(known);
+
+    /* The names are the ones the error messages use. */
+    CHECK(zstdpool_option_name(ZSTDPOOL_OPT_LEVEL) != NULL);
+    if (zstdpool_option_name(ZSTDPOOL_OPT_LEVEL) != NULL) {
+        CHECK_FAILS(zstdpool_config_set(cfg, ZSTDPOOL_OPT_LEVEL, 99), ZSTDPOOL_ERR_INVALID_CONFIG,
+                    zstdpool_option_name(ZSTDPOOL_OPT_LEVEL));
+    }
+    CHECK(zstdpool_option_name(ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES) != NULL);
+    if (zstdpool_option_name(ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES) != NULL) {
+        CHECK_FAILS(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, 0),
+                    ZSTDPOOL_ERR_INVALID_CONFIG,
+                    zstdpool_option_name(ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES));
+    }
+    zstdpool_config_free(cfg);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Statistics snapshots: zstdpool_stats_*                                                */
+/* ------------------------------------------------------------------------------------ */
+
+#define SNAP_MAX 4
+
+/* What a snapshot held when it was taken: its categories' strings (where they were, and
+ * their text) and counts. */
+typedef struct {
+    size_t count;
+    zstdpool_counts totals;
+    const char *name_at[SNAP_MAX];
+    const char *message_at[SNAP_MAX];
+    char name[SNAP_MAX][32];
+    char message[SNAP_MAX][256];
+    zstdpool_counts counts[SNAP_MAX];
+    int32_t status[SNAP_MAX];
+} snapshot_copy;
+
+static void copy_snapshot(const zstdpool_stats *stats, snapshot_copy *copy) {
+    size_t i;
+    memset(copy, 0, sizeof *copy);
+    copy->count = zstdpool_stats_category_count(stats);
+    CHECK_OK(zstdpool_stats_totals(stats, &copy->totals));
+    for (i = 0; i < copy->count && i < SNAP_MAX; i++) {
+        zstdpool_category c;
+        CHECK_OK(zstdpool_stats_category(stats, i, &c));
+        copy->name_at[i] = c.name;
+        copy->message_at[i] = c.status_message;
+        snprintf(copy->name[i], sizeof copy->name[i], "%s", c.name);
+        snprintf(copy->message[i], sizeof copy->message[i], "%s", c.status_message);
+        copy->counts[i] = c.counts;
+        copy->status[i] = c.status;
+    }
+}
+
+/* The snapshot still holds what copy_snapshot() saw: same count, totals, and categories
+ * at the same indexes, with their strings at the same addresses and unchanged. */
+static int snapshot_unchanged(const zstdpool_stats *stats, const snapshot_copy *copy) {
+    zstdpool_counts totals;
+    size_t i;
+    int same = zstdpool_stats_category_count(stats) == copy->count;
+    same &= zstdpool_stats_totals(stats, &totals) == ZSTDPOOL_OK &&
+            memcmp(&totals, &copy->totals, sizeof totals) == 0;
+    for (i = 0; same && i < copy->count && i < SNAP_MAX; i++) {
+        zstdpool_category c;
+        same &= zstdpool_stats_category(stats, i, &c) == ZSTDPOOL_OK;
+        same &= c.name == copy->name_at[i] && c.status_message == copy->message_at[i];
+        same &= strcmp(c.name, copy->name[i]) == 0;
+        same &= strcmp(c.status_message, copy->message[i]) == 0;
+        same &= memcmp(&c.counts, &copy->counts[i], sizeof c.counts) == 0;
+        same &= c.status == copy->status[i];
+    }
+    return same;
+}
+
+/* Adds `n` entries of `src` in `category` and waits for them. */
+static void add_and_wait(zstdpool_pool *pool, const char *category, int n, const buffer *src,
+                         buffer *dst, result *r) {
+    int i;
+    for (i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%s-%d", category ? category : "none", i);
+        CHECK_OK(add_entry(pool, entry_new(name, src, &dst[i], &r[i]), category, src->len));
+    }
+    CHECK_OK(zstdpool_pool_wait(pool));
+}
+
+static void test_stats_snapshots(void) {
+    static const char *const first[3] = {"", "a", "b"};
+    static const char *const second[4] = {"", "a", "aa", "b"};
+    zstdpool_provider *provider = NULL;
+    zstdpool_config *cfg = small_config(0); /* no training: categories are ABSENT */
+    zstdpool_pool *pool = NULL;
+    zstdpool_stats *idle = NULL, *before = NULL, *after = NULL;
+    zstdpool_category c, sentinel;
+    zstdpool_counts totals, live;
+    snapshot_copy copy;
+    buffer src = {0, 0, 0};
+    buffer dst[8];
+    result r[8];
+    size_t i;
+    uint32_t rng = 31;
+
+    memset(dst, 0, sizeof dst);
+    memset(r, 0, sizeof r);
+    make_text(&src, 1, 600, &rng);
+    CHECK_OK(zstdpool_provider_memory_new(&provider));
+    CHECK_OK(zstdpool_compressor_new(cfg, provider, &pool));
+
+    /* An idle pool: no category, zero totals; index 0 is already out of range. */
+    CHECK_OK(zstdpool_stats_new(pool, &idle));
+    CHECK(idle != NULL);
+    CHECK(zstdpool_stats_category_count(idle) == 0);
+    CHECK_OK(zstdpool_stats_totals(idle, &totals));
+    CHECK(totals.added == 0 && totals.done == 0 && totals.rejected == 0);
+    CHECK(totals.raw_bytes == 0 && totals.compressed_bytes == 0 && totals.ratio == 0.0);
+    CHECK_FAILS(zstdpool_stats_category(idle, 0, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
+                "out of range");
+
+    /* Three categories: none, "a" (2 entries), "b" (3 entries). */
+    add_and_wait(pool, "b", 3, &src, dst, r);
+    add_and_wait(pool, "a", 2, &src, dst + 3, r + 3);
+    add_and_wait(pool, NULL, 1, &src, dst + 5, r + 5);
+    CHECK_OK(zstdpool_stats_new(pool, &before));
+    CHECK(before != NULL && before != idle);
+    CHECK(zstdpool_stats_category_count(before) == 3);
+    CHECK_OK(zstdpool_stats_totals(before, &totals));
+    CHECK_OK(zstdpool_pool_totals(pool, &live));
+    CHECK(memcmp(&totals, &live, sizeof totals) == 0); /* nothing moved in between */
+    CHECK(totals.added == 6 && totals.done == 6 && totals.rejected == 0);
+    CHECK(totals.raw_bytes == 6 * src.len && totals.compressed_bytes > 0);
+    for (i = 0; i < 3 && i < zstdpool_stats_category_count(before); i++) {
+        static const uint64_t added[3] = {1, 2, 3};
+        CHECK_OK(zstdpool_stats_category(before, i, &c));
+        CHECK(strcmp(c.name, first[i]) == 0); /* sorted by name */
+        CHECK(c.counts.added == added[i] && c.counts.done == added[i]);
+        CHECK(c.counts.raw_bytes == added[i] * src.len);
+        CHECK(c.status == (i == 0 ? ZSTDPOOL_DICT_NO_CATEGORY : ZSTDPOOL_DICT_ABSENT));
+        CHECK(c.status_message != NULL && c.status_message[0] != '\0');
+        CHECK(c.dict_id == 0 && c.dict_size == 0 && c.samples == 0);
+    }
+    /* Out of range: refused with the index in the message, *out not written. */
+    memset(&c, 0x5a, sizeof c);
+    memcpy(&sentinel, &c, sizeof c);
+    CHECK_FAILS(zstdpool_stats_category(before, 3, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
+                "out of range");
+    CHECK_FAILS(zstdpool_stats_category(before, SIZE_MAX, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
+                "out of range");
+    CHECK(memcmp(&c, &sentinel, sizeof c) == 0);
+    copy_snapshot(before, &copy);
+
+    /* The pool goes on: a new category "aa" (sorting between "a" and "b") and more in "b".
+     * The snapshot taken before does not change: same count, indexes and strings. */
+    add_and_wait(pool, "aa", 1, &src, dst + 6, r + 6);
+    add_and_wait(pool, "b", 1, &src, dst + 7, r + 7);
+    CHECK(snapshot_unchanged(before, &copy));
+    CHECK(zstdpool_stats_category_count(before) == 3);
+    CHECK_FAILS(zstdpool_stats_category(before, 3, &c), ZSTDPOOL_ERR_INVALID_ARGUMENT,
+                "out of range");
+    CHECK(zstdpool_stats_category_count(idle) == 0);
+
+    /* A new snapshot sees the new state. */
+    CHECK_OK(zstdpool_stats_new(pool, &after));
+    CHECK(zstdpool_stats_category_count(after) == 4);
+    for (i = 0; i < 4 && i < zstdpool_stats_category_count(after); i++) {
+        static const uint64_t added[4] = {1, 2, 1, 4};
+        CHECK_OK(zstdpool_stats_category(after, i, &c));
+        CHECK(strcmp(c.name, second[i]) == 0);
+        CHECK(c.counts.added == added[i] && c.counts.done == added[i]);
+    }
+    CHECK_OK(zstdpool_stats_totals(after, &totals));
+    CHECK(totals.added == 8 && totals.done == 8);
+
+    /* Snapshots outlive their pool. */
+    CHECK_OK(zstdpool_pool_free(pool));
+    CHECK(snapshot_unchanged(before, &copy));
+    CHECK_OK(zstdpool_stats_category(after, 2, &c));
+    CHECK(strcmp(c.name, "aa") == 0 && c.status_message[0] != '\0');
+    CHECK_OK(zstdpool_stats_totals(after, &totals));
+    CHECK(totals.added == 8);
+    zstdpool_stats_free(before);
+    zstdpool_stats_free(after);
+    zstdpool_stats_free(idle);
+    zstdpool_stats_free(NULL); /* a no-op */
+
+    /* A stopped pool still gives snapshots. */
+    CHECK_OK(zstdpool_compressor_new(cfg, provider, &pool));
+    memset(r, 0, sizeof r);
+    for (i = 0; i < 8; i++) {
+        buffer_free(&dst[i]);
+    }
+    add_and_wait(pool, "z", 1, &src, dst, r);
+    CHECK_OK(zstdpool_pool_stop(pool));
+    CHECK_OK(zstdpool_pool_join(pool, -1));
+    CHECK_OK(zstdpool_stats_new(pool, &after));
+    CHECK(zstdpool_stats_category_count(after) == 1);
+    CHECK_OK(zstdpool_stats_category(after, 0, &c));
+    CHECK(strcmp(c.name, "z") == 0 && c.counts.done == 1);
+    zstdpool_stats_free(after);
+    CHECK_OK(zstdpool_pool_free(pool));
+
+    for (i = 0; i < 8; i++) {
+        buffer_free(&dst[i]);
+    }
+    buffer_free(&src);
     zstdpool_provider_free(provider);
     zstdpool_config_free(cfg);
 }
@@ -983,6 +1316,7 @@ static int32_t compress_category(zstdpool_provider *provider, buffer *src, buffe
                                  result *r, char *status_message, size_t message_size) {
     zstdpool_config *cfg = small_config(1);
     zstdpool_pool *pool = NULL;
+    zstdpool_stats *stats = NULL;
     zstdpool_category category;
     int32_t status = -1;
     size_t count = 0, i;
@@ -994,13 +1328,16 @@ static int32_t compress_category(zstdpool_provider *provider, buffer *src, buffe
     }
     CHECK_OK(zstdpool_pool_flush(pool));
     CHECK_OK(zstdpool_pool_wait(pool));
-    CHECK_OK(zstdpool_pool_category_count(pool, &count));
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    count = zstdpool_stats_category_count(stats);
     CHECK(count == 1);
     if (count == 1) {
-        CHECK_OK(zstdpool_pool_category(pool, 0, &category));
+        CHECK_OK(zstdpool_stats_category(stats, 0, &category));
+        CHECK(strcmp(category.name, "cat") == 0);
         status = category.status;
         snprintf(status_message, message_size, "%s", category.status_message);
     }
+    zstdpool_stats_free(stats);
     CHECK_OK(zstdpool_pool_free(pool));
     zstdpool_config_free(cfg);
     return status;
@@ -1203,7 +1540,10 @@ static void test_reentrancy(void) {
     c.child = entry_new("child", &src, &child_out, &child_r);
     CHECK_OK(zstdpool_pool_add(pool, "finisher", NULL, src.len, entry_read, entry_write,
                                reentrant_done, &c));
-    CHECK_OK(zstdpool_pool_join(pool, -1)); /* the done callback stops the pool */
+    /* The done callback stops the pool: wait for it (and the child it adds) first, since
+     * zstdpool_pool_join() without a timeout is refused on a pool not yet asked to stop. */
+    CHECK_OK(zstdpool_pool_wait(pool));
+    CHECK_OK(zstdpool_pool_join(pool, -1));
     CHECK(c.calls == 1);
     CHECK(c.wait_status == ZSTDPOOL_ERR_WOULD_DEADLOCK);
     CHECK(c.join_status == ZSTDPOOL_ERR_WOULD_DEADLOCK);
@@ -1233,10 +1573,10 @@ static void test_reentrancy(void) {
 /* ------------------------------------------------------------------------------------ */
 
 static void test_status_strings(void) {
-    const char *seen[20];
+    const char *seen[ZSTDPOOL_ERR_SYSTEM + 1];
     int code, other, distinct = 1;
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_OK), "ok") == 0);
-    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_PANIC; code++) {
+    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_SYSTEM; code++) {
         seen[code] = zstdpool_status_str(code);
         CHECK(seen[code] != NULL && seen[code][0] != '\0');
         CHECK(strcmp(seen[code], "unknown status") != 0);
@@ -1246,7 +1586,7 @@ static void test_status_strings(void) {
     }
     CHECK(distinct);
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_READ), "reading the input failed") == 0);
-    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_PANIC + 1), "unknown status") == 0);
+    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_SYSTEM + 1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_status_str(-1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_TRAINED), "trained") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_DID_NOT_HELP), "did_not_help") == 0);
@@ -1263,6 +1603,7 @@ static void test_status_strings(void) {
     CHECK(ZSTDPOOL_ERR_NOT_ZSTD == 14 && ZSTDPOOL_ERR_TRUNCATED == 15);
     CHECK(ZSTDPOOL_ERR_CORRUPT == 16 && ZSTDPOOL_ERR_TOO_LARGE == 17);
     CHECK(ZSTDPOOL_ERR_ZSTD == 18 && ZSTDPOOL_ERR_PANIC == 19);
+    CHECK(ZSTDPOOL_ERR_SYSTEM == 20);
 }
 
 static void test_versions(void) {
@@ -1283,6 +1624,8 @@ int main(void) {
     test_versions();
     test_status_strings();
     test_config();
+    test_options();
+    test_stats_snapshots();
     test_null_arguments();
     test_bad_arguments();
     test_lifecycle();

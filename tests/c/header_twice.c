@@ -42,10 +42,14 @@ int main(void) {
     zstdpool_dict_put_fn put = put_cb;
     zstdpool_counts counts;
     zstdpool_category category;
+    zstdpool_stats *stats = NULL; /* opaque: only pointers */
+    zstdpool_option option = ZSTDPOOL_OPT_LEVEL;
     CHECK(read != NULL && write != NULL && done != NULL && get != NULL && put != NULL);
     CHECK(sizeof counts == 5 * sizeof(uint64_t) + sizeof(double));
     CHECK(sizeof category.counts == sizeof counts);
     CHECK(ZSTDPOOL_SIZE_UNKNOWN == UINT64_MAX);
+    CHECK(zstdpool_stats_category_count(stats) == 0);
+    CHECK(zstdpool_option_name(option) != NULL);
     CHECK(zstdpool_version_number() == ZSTDPOOL_VERSION_NUMBER);
     return CHECK_DONE();
 }

@@ -281,21 +281,37 @@ static void *controller(void *arg) {
                 next++;
             } else if (r % 4 == 0) {
                 /* Snapshots while the workers run: consistent counts; every rejection
-                 * counted can be fetched; every category counted can be read. */
-                zstdpool_counts c;
-                size_t n = 0, nrej = 0;
+                 * counted can be fetched; a stats snapshot is taken after the totals (so it
+                 * counts at least as many entries added), every category in it can be read
+                 * and the index past the last is refused; then it is freed. */
+                zstdpool_counts c, snap;
+                size_t n = 0, nrej = 0, k;
+                zstdpool_stats *stats = NULL;
                 zstdpool_category cat;
                 const char *name = NULL, *message = NULL;
                 zstdpool_status rs = 0;
+                int bad = 0;
                 if (zstdpool_pool_totals(g_pool, &c) != ZSTDPOOL_OK ||
                     c.added < c.done + c.rejected ||
                     zstdpool_pool_rejected_count(g_pool, &nrej) != ZSTDPOOL_OK ||
                     nrej < c.rejected ||
                     (nrej > 0 && zstdpool_pool_rejected(g_pool, nrej - 1, &name, &rs, &message) !=
                                      ZSTDPOOL_OK) ||
-                    zstdpool_pool_category_count(g_pool, &n) != ZSTDPOOL_OK ||
-                    (n > 0 && zstdpool_pool_category(g_pool, (size_t)(r >> 8) % n, &cat) !=
-                                  ZSTDPOOL_OK)) {
+                    zstdpool_stats_new(g_pool, &stats) != ZSTDPOOL_OK ||
+                    zstdpool_stats_totals(stats, &snap) != ZSTDPOOL_OK || snap.added < c.added) {
+                    bad = 1;
+                }
+                n = zstdpool_stats_category_count(stats);
+                for (k = 0; !bad && k < n; k++) {
+                    bad = zstdpool_stats_category(stats, k, &cat) != ZSTDPOOL_OK ||
+                          cat.name == NULL || cat.status_message == NULL;
+                }
+                if (!bad &&
+                    zstdpool_stats_category(stats, n, &cat) != ZSTDPOOL_ERR_INVALID_ARGUMENT) {
+                    bad = 1;
+                }
+                zstdpool_stats_free(stats);
+                if (bad) {
                     atomic_fetch_add(&g_controller_errors, 1);
                 }
                 atomic_fetch_add(&g_queries, 1);
@@ -510,7 +526,8 @@ static void watchdog(int sig) {
 
 /* Joins a stopped main pool, checks its accounts against the adds it accepted, frees it. */
 static void retire(zstdpool_pool *pool, uint64_t accepted, uint64_t failing) {
-    zstdpool_counts c;
+    zstdpool_counts c, snap;
+    zstdpool_stats *stats = NULL;
     size_t rejected = 0, ncat = 0, i;
     uint64_t sum = 0;
     int32_t state = -1;
@@ -533,14 +550,18 @@ static void retire(zstdpool_pool *pool, uint64_t accepted, uint64_t failing) {
             fprintf(stderr, "rejected %s: %d %s\n", name, (int)st, message);
         }
     }
-    CHECK_OK(zstdpool_pool_category_count(pool, &ncat));
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    CHECK_OK(zstdpool_stats_totals(stats, &snap));
+    CHECK(snap.added == c.added && snap.done == c.done && snap.rejected == c.rejected);
+    ncat = zstdpool_stats_category_count(stats);
     for (i = 0; i < ncat; i++) {
         zstdpool_category cat;
-        CHECK_OK(zstdpool_pool_category(pool, i, &cat));
+        CHECK_OK(zstdpool_stats_category(stats, i, &cat));
         sum += cat.counts.added;
         trained += cat.status == ZSTDPOOL_DICT_TRAINED;
         loaded += cat.status == ZSTDPOOL_DICT_LOADED;
     }
+    zstdpool_stats_free(stats);
     CHECK(sum == c.added);
     printf("pool %d: %llu entries (%llu rejected), ratio %.2f, %zu categories: %d trained, "
            "%d loaded\n",

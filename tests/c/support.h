@@ -1,5 +1,7 @@
-/* Helpers shared by the C tests and fuzzers: a growable byte buffer and the list of every
- * configuration option. Header-only (static inline), for programs built from one file. */
+/* Helpers shared by the C tests and fuzzers: a growable byte buffer. Header-only (static
+ * inline), for programs built from one file. The list of every configuration option is the
+ * library's own (zstdpool_option_count() and zstdpool_option_at()); tests/c/api_test.c
+ * checks it against the ZSTDPOOL_OPT_* constants of the header. */
 #ifndef ZSTDPOOL_TEST_SUPPORT_H
 #define ZSTDPOOL_TEST_SUPPORT_H
 
@@ -48,35 +50,5 @@ static inline void buffer_free(buffer *b) {
 static inline int buffer_equal(const buffer *a, const buffer *b) {
     return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
-
-/* Every ZSTDPOOL_OPT_* option. */
-static const zstdpool_option ALL_OPTIONS[] = {
-    ZSTDPOOL_OPT_LEVEL,
-    ZSTDPOOL_OPT_CHECKSUM,
-    ZSTDPOOL_OPT_WORKERS,
-    ZSTDPOOL_OPT_PROCESSORS,
-    ZSTDPOOL_OPT_QUEUE_CAPACITY,
-    ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE,
-    ZSTDPOOL_OPT_TRAINING_ENABLED,
-    ZSTDPOOL_OPT_TRAINING_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MIN_BYTES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLES,
-    ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE,
-    ZSTDPOOL_OPT_TRAINING_EFFORT,
-    ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE,
-    ZSTDPOOL_OPT_TRAINING_MAX_BYTES,
-    ZSTDPOOL_OPT_TRAINER_K,
-    ZSTDPOOL_OPT_TRAINER_D,
-    ZSTDPOOL_OPT_TRAINER_F,
-    ZSTDPOOL_OPT_TRAINER_ACCEL,
-    ZSTDPOOL_OPT_TRAINER_STEPS,
-    ZSTDPOOL_OPT_TRAINER_THREADS,
-    ZSTDPOOL_OPT_TRAINER_SPLIT_POINT,
-    ZSTDPOOL_OPT_TRAINER_LEVEL,
-    ZSTDPOOL_OPT_TRAINER_EXACT_COVER,
-    ZSTDPOOL_OPT_TRAINER_OPTIMIZE,
-};
-#define N_ALL_OPTIONS (sizeof ALL_OPTIONS / sizeof ALL_OPTIONS[0])
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * summary.c -- progress line, per-category table, JSON line, failure list.
  *
- * The numbers come from the pool's statistics (zstdpool_pool_totals() and
- * zstdpool_pool_category()); "bytes in" is what was read and "bytes out" what was written,
- * so they swap between compression and decompression, and ratio is always uncompressed
- * over compressed.
+ * The numbers come from one snapshot of the pool's statistics (zstdpool_stats_new(), so
+ * the totals and the categories agree); "bytes in" is what was read and "bytes out" what
+ * was written, so they swap between compression and decompression, and ratio is always
+ * uncompressed over compressed.
  */
 #define _XOPEN_SOURCE 700
 
@@ -69,22 +69,28 @@ static double ratio_of(uint64_t raw, uint64_t compressed) {
 }
 
 int summary_print(FILE *out, const zstdpool_pool *pool, const summary_run *run) {
+    zstdpool_stats *stats = NULL;
     zstdpool_counts totals;
     size_t count = 0, i;
     zstdpool_category *cats;
     uint64_t in, outb;
     int trained = 0;
 
-    if (zstdpool_pool_totals(pool, &totals) != ZSTDPOOL_OK ||
-        zstdpool_pool_category_count(pool, &count) != ZSTDPOOL_OK) {
+    /* One snapshot: its totals and categories agree, and its strings stay valid until it is
+     * freed at the end. */
+    if (zstdpool_stats_new(pool, &stats) != ZSTDPOOL_OK ||
+        zstdpool_stats_totals(stats, &totals) != ZSTDPOOL_OK) {
         fprintf(stderr, "logpack: cannot read the pool's statistics: %s\n", zstdpool_last_error());
+        zstdpool_stats_free(stats);
         return -1;
     }
+    count = zstdpool_stats_category_count(stats);
     cats = xmalloc(count * sizeof *cats);
     for (i = 0; i < count; i++) {
-        if (zstdpool_pool_category(pool, i, &cats[i]) != ZSTDPOOL_OK) {
+        if (zstdpool_stats_category(stats, i, &cats[i]) != ZSTDPOOL_OK) {
             fprintf(stderr, "logpack: cannot read category %zu: %s\n", i, zstdpool_last_error());
             free(cats);
+            zstdpool_stats_free(stats);
             return -1;
         }
         trained += cats[i].status == ZSTDPOOL_DICT_TRAINED;
@@ -156,6 +162,7 @@ int summary_print(FILE *out, const zstdpool_pool *pool, const summary_run *run) 
     fputs("}}\n", out);
     fflush(out);
     free(cats);
+    zstdpool_stats_free(stats);
     return 0;
 }
 
