@@ -130,13 +130,13 @@ class _Job:
             if not _is_reader(source):
                 raise TypeError(f"the opener returned {type(source).__name__}, not a readable file")
         self.opened = True
-        self.pool._open_inputs += 1
+        self.pool._count_open(1)
         return source
 
     def close_source(self) -> None:
         if self.opened:
             self.opened = False
-            self.pool._open_inputs -= 1
+            self.pool._count_open(-1)
             source, self.source = self.source, None
             close = getattr(source, "close", None)
             if close is not None:
@@ -499,7 +499,12 @@ class _Pool:
         self._cancelled = False
         self._interrupt: Optional[BaseException] = None
         self._open_inputs = 0
+        self._open_lock = threading.Lock()
         self._finalizer = weakref.finalize(self, _release, self._guard)
+
+    def _count_open(self, delta: int) -> None:
+        with self._open_lock:
+            self._open_inputs += delta
 
     # -- errors
     def _check(self, handle: Any, status: int) -> None:
