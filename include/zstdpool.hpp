@@ -3,7 +3,8 @@
 //
 //   zstdpool::Provider dicts = zstdpool::Provider::directory("dicts");
 //   zstdpool::Pool pool = zstdpool::Pool::compressor(dicts, zstdpool::Config().level(19));
-//   pool.add("a.log", "logs", input_stream, output_stream);   // or read/write functions
+//   pool.add_file("a.log", "logs", "in/a.log", "out/a.log.zst");   // opened when read
+//   pool.add("b.log", "logs", input_stream, output_stream);      // or streams, functions
 //   pool.flush();
 //   pool.wait();
 //   for (const auto &c : pool.categories()) ...
@@ -37,6 +38,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <istream>
@@ -370,6 +372,87 @@ class Pool {
             }
         };
         add(name.c_str(), dict_name, size, std::move(read), std::move(write), std::move(done));
+    }
+
+    /// Adds an entry read from the file in_path and written to the file out_path, opened
+    /// only when a worker first reads or writes the entry (the input is closed at its end,
+    /// the output when the entry is done; a rejected entry's output file is removed), so
+    /// that entries waiting for training samples hold no file descriptor: the pattern for
+    /// many files. size as above; a file that cannot be opened rejects the entry.
+    void add_file(const std::string &name, const DictName &dict_name, const std::string &in_path,
+                  const std::string &out_path, DoneFn done = {},
+                  uint64_t size = ZSTDPOOL_SIZE_UNKNOWN) {
+        struct Files {
+            std::string in_path, out_path;
+            std::unique_ptr<std::FILE, int (*)(std::FILE *)> in{nullptr, &std::fclose};
+            std::unique_ptr<std::FILE, int (*)(std::FILE *)> out{nullptr, &std::fclose};
+            bool read_all = false;
+        };
+        auto files = std::make_shared<Files>();
+        files->in_path = in_path;
+        files->out_path = out_path;
+        ReadFn read = [files](uint8_t *buf, size_t capacity) -> size_t {
+            if (files->read_all) {
+                return 0;
+            }
+            if (!files->in) {
+                files->in.reset(std::fopen(files->in_path.c_str(), "rb"));
+                if (!files->in) {
+                    throw std::runtime_error("cannot open " + files->in_path);
+                }
+            }
+            size_t n = std::fread(buf, 1, capacity, files->in.get());
+            if (n == 0) {
+                if (std::ferror(files->in.get())) {
+                    throw std::runtime_error("reading " + files->in_path + " failed");
+                }
+                files->read_all = true;
+                files->in.reset();
+            }
+            return n;
+        };
+        auto open_out = [files] {
+            if (!files->out) {
+                files->out.reset(std::fopen(files->out_path.c_str(), "wb"));
+                if (!files->out) {
+                    throw std::runtime_error("cannot create " + files->out_path);
+                }
+            }
+        };
+        WriteFn write = [files, open_out](const uint8_t *data, size_t len) {
+            open_out();
+            if (std::fwrite(data, 1, len, files->out.get()) != len ||
+                std::fflush(files->out.get()) != 0) {
+                throw std::runtime_error("writing " + files->out_path + " failed");
+            }
+        };
+        // A failure to create or close an output that was written in full throws from the
+        // done function (done_errors(), rethrown by wait()), after the caller's done function.
+        DoneFn finish = [files, open_out, done = std::move(done)](const Result &result) {
+            files->in.reset();
+            bool closed = true;
+            if (result.ok()) {
+                try {
+                    open_out(); // an empty output is still a file
+                } catch (...) {
+                    closed = false;
+                }
+                if (files->out && std::fclose(files->out.release()) != 0) {
+                    closed = false;
+                }
+            }
+            if (!result.ok() || !closed) {
+                files->out.reset();
+                std::remove(files->out_path.c_str());
+            }
+            if (done) {
+                done(result);
+            }
+            if (!closed) {
+                throw std::runtime_error(result.name + ": writing " + files->out_path + " failed");
+            }
+        };
+        add(name.c_str(), dict_name, size, std::move(read), std::move(write), std::move(finish));
     }
 
     void start() { check(zstdpool_pool_start(live())); }

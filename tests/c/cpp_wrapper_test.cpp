@@ -1,16 +1,22 @@
 // cpp_wrapper_test.cpp -- the C++ wrapper (include/zstdpool.hpp) where a user can misuse it
 // (issue 11, items 18-19): a Pool destroyed or closed inside its own done function, a
 // moved-from Pool, add() with a NULL name or category and with empty functions, the text of
-// a read or write exception in rejected(), and an exception thrown by a done function.
+// a read or write exception in rejected(), and an exception thrown by a done function;
+// and add_file(), which opens files only when a worker reads or writes them.
 // Built as C++17 by tests/c/run.sh and run plain, under ASan + UBSan (LeakSanitizer: the
 // C pool must not leak) and under valgrind.
 #include <zstdpool.hpp>
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -207,6 +213,81 @@ void exception_from_a_done_function() {
     CHECK(pool.join()); // nothing left to rethrow
 }
 
+// Open file descriptors of this process.
+int open_fds() {
+    int count = 0;
+    if (DIR *dir = opendir("/proc/self/fd")) {
+        while (readdir(dir) != nullptr) {
+            count++;
+        }
+        closedir(dir);
+    }
+    return count;
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// add_file(): the pattern for many files. 400 small files wait for training samples (the
+// default thresholds want 256 KiB) without holding a descriptor each; they round-trip; a
+// missing input is rejected and its output removed.
+void files_are_opened_when_read() {
+    char dir_template[] = "/tmp/zstdpool-cpp-files.XXXXXX";
+    const char *dir = mkdtemp(dir_template);
+    CHECK(dir != nullptr);
+    if (dir == nullptr) {
+        return;
+    }
+    const std::string root = dir;
+    const int count = 400;
+    for (int i = 0; i < count; i++) {
+        std::ofstream out(root + "/" + std::to_string(i) + ".log", std::ios::binary);
+        for (int line = 0; line < 4; line++) {
+            out << "job " << i << " INFO EventLoopMgr line " << line << " all good\n";
+        }
+    }
+    zstdpool::Provider provider = zstdpool::Provider::memory();
+    {
+        zstdpool::Pool pool = zstdpool::Pool::compressor(provider);
+        int before = open_fds();
+        for (int i = 0; i < count; i++) {
+            std::string path = root + "/" + std::to_string(i) + ".log";
+            pool.add_file(std::to_string(i), "log", path, path + ".zst");
+        }
+        CHECK(pool.totals().done == 0); // all waiting for samples
+        CHECK(open_fds() <= before + 4);
+        pool.add_file("missing", "log", root + "/none", root + "/none.zst");
+        pool.flush();
+        pool.wait();
+        CHECK(pool.totals().done == static_cast<uint64_t>(count));
+        std::vector<zstdpool::Rejection> rejected = pool.rejected();
+        CHECK(rejected.size() == 1 && rejected[0].status == ZSTDPOOL_ERR_READ &&
+              contains(rejected[0].message, "cannot open " + root + "/none"));
+        CHECK(access((root + "/none.zst").c_str(), F_OK) != 0);
+    }
+    zstdpool::Pool back = zstdpool::Pool::decompressor(provider);
+    for (int i = 0; i < count; i++) {
+        std::string path = root + "/" + std::to_string(i) + ".log";
+        back.add_file(std::to_string(i), "log", path + ".zst", path + ".back");
+    }
+    back.wait();
+    CHECK(back.totals().done == static_cast<uint64_t>(count) && back.rejected().empty());
+    int same = 0;
+    for (int i = 0; i < count; i++) {
+        std::string path = root + "/" + std::to_string(i) + ".log";
+        same += slurp(path) == slurp(path + ".back");
+        std::remove(path.c_str());
+        std::remove((path + ".zst").c_str());
+        std::remove((path + ".back").c_str());
+    }
+    CHECK(same == count);
+    rmdir(dir);
+}
+
 } // namespace
 
 int main() {
@@ -215,6 +296,7 @@ int main() {
     add_arguments();
     exception_text_in_rejections();
     exception_from_a_done_function();
+    files_are_opened_when_read();
     CHECK(no_pending_frees());
     return CHECK_DONE();
 }
