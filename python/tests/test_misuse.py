@@ -222,7 +222,7 @@ def test_ctrl_c_interrupts_wait():
     t0 = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         pool.wait()
-    assert time.monotonic() - t0 < 1.5  # not the 6 s the entries take
+    assert time.monotonic() - t0 < 4  # not the 6 s the entries take
     timer.cancel()
     pool.cancel()
     assert pool.join(10)
@@ -234,14 +234,14 @@ def test_ctrl_c_interrupts_wait():
 def test_ctrl_c_interrupts_join():
     pool = CompressorPool(MemoryProvider(), workers=1)
     started = threading.Event()
-    pool.add(Entry("slow", None, SlowReader(2.0, started)), io.BytesIO())
+    pool.add(Entry("slow", None, SlowReader(3.0, started)), io.BytesIO())
     assert started.wait(10)
     pool.cancel()
     timer = sigint_after(0.3)
     t0 = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         pool.join()
-    assert time.monotonic() - t0 < 1.2
+    assert time.monotonic() - t0 < 2.5  # not the 3 s the entry takes
     timer.cancel()
     assert pool.join(10) and pool.rejected == []  # the running entry finished
     pool.close()

@@ -139,9 +139,11 @@ __version__ = "0.1.0"
 
 def version() -> str:
     """The loaded library's version, e.g. "0.1.0"."""
-    return _lib.zstdpool_version().decode()
+    text: bytes = _lib.zstdpool_version()
+    return text.decode()
 
 
 def zstd_version() -> str:
     """The version of the libzstd inside the library."""
-    return _lib.zstdpool_zstd_version().decode()
+    text: bytes = _lib.zstdpool_zstd_version()
+    return text.decode()

@@ -281,10 +281,11 @@ lib, library_path = _load()
 
 def last_error() -> str:
     """The calling thread's last error message (zstdpool_last_error())."""
-    return lib.zstdpool_last_error().decode("utf-8", "replace")
+    message: bytes = lib.zstdpool_last_error()
+    return message.decode("utf-8", "replace")
 
 
-def pool_last_error(pool) -> str:
+def pool_last_error(pool: Any) -> str:
     """The pool's last error message (zstdpool_pool_last_error())."""
     buf = ctypes.create_string_buffer(512)
     n = lib.zstdpool_pool_last_error(pool, buf, len(buf))
@@ -339,7 +340,7 @@ class CategoryRecord(NamedTuple):
     sample_bytes: int
 
 
-def read_categories(pool) -> List[CategoryRecord]:
+def read_categories(pool: Any) -> List[CategoryRecord]:
     """Every category of the pool (status codes returned, not raised: see check()).
 
     The one place that lists categories: it becomes one zstdpool_stats snapshot

@@ -36,5 +36,5 @@ PROVIDER = object()
 def in_callback_of(owner: Any) -> bool:
     """Whether the current thread runs a callback of ``owner``, or a provider callback (which
     may belong to any pool)."""
-    stack = getattr(_tls, "stack", None)
-    return bool(stack) and (owner in stack or PROVIDER in stack)
+    stack: List[Any] = getattr(_tls, "stack", None) or []
+    return owner in stack or PROVIDER in stack

@@ -69,11 +69,11 @@ def _input_size(data: Any) -> int:
             return SIZE_UNKNOWN  # the read will say what is wrong
     try:
         if isinstance(data, io.BytesIO):
-            return data.getbuffer().nbytes - data.tell()
+            return int(data.getbuffer().nbytes - data.tell())
         fileno = data.fileno()
         st = os.fstat(fileno)
         if st.st_mode & 0o170000 == 0o100000:  # a regular file
-            return max(st.st_size - data.tell(), 0)
+            return max(st.st_size - int(data.tell()), 0)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         pass
     try:
@@ -81,7 +81,7 @@ def _input_size(data: Any) -> int:
             here = data.tell()
             end = data.seek(0, io.SEEK_END)
             data.seek(here)
-            return end - here
+            return int(end - here)
     except (AttributeError, OSError, ValueError):
         pass
     return SIZE_UNKNOWN
@@ -170,7 +170,7 @@ class _Job:
             n = readinto(target)
             if n is None:
                 raise BlockingIOError("the input stream is non-blocking and has no data")
-            return n
+            return int(n)
         chunk = source.read(capacity)
         if chunk is None:
             raise BlockingIOError("the input stream is non-blocking and has no data")
@@ -278,18 +278,20 @@ def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: 
     pool = job.pool
     text = message.decode("utf-8", "replace") if message else None
     with running_callback(job.guard):
-        try:
-            job.finish(status == Status.OK)
-        except BaseException as error:  # noqa: BLE001
-            pool._callback_errors.append((job.name, error))
-            if status == Status.OK:
-                status, text = Status.WRITE, f"{job.name}: closing the output failed: {error}"
-                job.error = error
-        if status != Status.OK:
-            error = job.error if job.error is not None else RejectedError(status, text or "", job.name)
-            pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", error))
         if job.error is not None:
             pool._callback_errors.append((job.name, job.error))
+        try:
+            job.finish(status == Status.OK)
+        except BaseException as exc:  # noqa: BLE001
+            pool._callback_errors.append((job.name, exc))
+            if status == Status.OK:
+                # The output file could not be completed (it is removed): the entry is listed
+                # as rejected here, though the library's statistics count it as done.
+                status, text = Status.WRITE, f"{job.name}: closing the output failed: {exc}"
+                job.error = exc
+        if status != Status.OK:
+            failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+            pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
         if job.done is not None:
             try:
                 job.done(job.name, status_of(status), text, bytes_in, bytes_out)
