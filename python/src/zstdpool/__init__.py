@@ -26,6 +26,8 @@ The API keeps the names and semantics of the original pure-Python ``lhcbdirac_lo
   ``stats`` and ``callback_errors``; a context manager; ``close()`` frees the pool.
   ``workers`` defaults to ``os.cpu_count() or 2``; ``processors=None`` is the library's
   default (one zstd context per worker, since switching prepared dictionaries is free).
+- Batches: ``compress_many(items, dict_provider)`` / ``decompress_many(...)`` take
+  ``(name, dict_name, bytes)`` items and return the outputs as bytes, in order.
 - Entries: ``Entry(name, dict_name, data, size=None)``; ``data`` is bytes-like, a readable
   binary file, a ``pathlib.Path`` or an opener (a callable returning a file).
 - Dictionary providers: ``DirectoryProvider(path)``, ``MemoryProvider()``,
@@ -48,6 +50,7 @@ and a pool dropped on one of its own worker threads is freed by another thread.
 The shared library: ``ZSTDPOOL_LIB`` (a path) overrides the one inside the package.
 """
 
+from ._batch import BatchError, compress_many, decompress_many
 from ._capi import (
     ABI_VERSION,
     PROTOTYPES,
@@ -103,6 +106,7 @@ from ._pool import (
 __all__ = [
     "ABI_VERSION",
     "SIZE_UNKNOWN",
+    "BatchError",
     "CallbackProvider",
     "Cancelled",
     "CategoryStats",
@@ -129,6 +133,8 @@ __all__ = [
     "UsedAfterForkError",
     "ZstdpoolError",
     "ZstdpoolTimeoutError",
+    "compress_many",
+    "decompress_many",
     "library_path",
     "version",
     "zstd_version",
