@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools the tests (or, with arguments, just those tools) need when they are
-# missing: Debian packages through apt-get (as root), pytest through pip.
+# missing: Debian packages through apt-get (as root).
 #
 #   bash tests/install-tools.sh               everything tests/run-all.sh uses
 #   bash tests/install-tools.sh cmake zstd    only these commands
@@ -46,5 +46,6 @@ if [ "$full" = 1 ]; then
   if ! compgen -G "/usr/lib/llvm-$clang_major/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
     apt_install "libclang-rt-$clang_major-dev"
   fi
-  python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+  # The Python step makes a venv (pytest is installed into it by pip).
+  python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
 fi

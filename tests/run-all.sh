@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, in order: Rust (unit, integration, header drift), C API (plain,
-# sanitizers, valgrind), install + find_package + pkg-config, Python, fuzzing (bounded), demo.
+# sanitizers, valgrind), install + find_package + pkg-config, Python package (installed with
+# pip into a temporary venv), fuzzing (bounded), demo.
 # The README's test command (and CI's, through .ci/run). It first installs the tools a
 # fresh machine lacks (tests/install-tools.sh: apt-get as root, pip).
 set -euo pipefail
@@ -33,9 +34,14 @@ bash fuzz/run.sh 30
 step "install, find_package, pkg-config, logpack, C++"
 bash tests/install/run.sh
 
-step "Python (ctypes) tests"
-cargo build --release --quiet
-python3 -m pytest -q tests/python
+step "Python package: pip install ./python into a fresh venv, then its pytest suite against it"
+venv="$(mktemp -d "${TMPDIR:-/tmp}/zstdpool-venv.XXXXXX")"
+trap 'rm -rf "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q ./python pytest
+# From the venv's own directory: the installed package, not the sources, is imported.
+(cd "$venv" && ZSTDPOOL_TEST_INSTALLED=1 "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests") ||
+  { status=$?; [ "$status" -ne 5 ] || echo "pytest collected no tests" >&2; exit 1; }
 
 step "demo: the README's first command"
 bash examples/demo.sh

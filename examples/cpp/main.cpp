@@ -5,7 +5,7 @@
 // Then the error paths: a reader that throws (the entry is rejected with ZSTDPOOL_ERR_READ
 // and its done function gets the exception back), and add() after stop() (throws
 // zstdpool::Error with ZSTDPOOL_ERR_STOPPED). Exits 0 when everything behaved.
-#include "zstdpool.hpp"
+#include <zstdpool.hpp>
 
 #include <algorithm>
 #include <atomic>

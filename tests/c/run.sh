@@ -64,8 +64,11 @@ build() { # build MODE C-COMPILER C++-COMPILER EXTRA-FLAGS...
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/batch_test.c -o "$dir/batch_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_twice.c -o "$dir/header_twice" "${link[@]}"
     "$cpp" -std=c++11 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_cpp.cpp -o "$dir/header_cpp" "${link[@]}"
+    # The C++ wrapper include/zstdpool.hpp (C++17).
+    "$cpp" -std=c++17 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/cpp_wrapper_test.cpp -o "$dir/cpp_wrapper_test" "${link[@]}"
 }
 
+tests="api_test batch_test header_twice header_cpp cpp_wrapper_test"
 passed_total=0
 failed_total=0
 
@@ -93,12 +96,12 @@ for mode in "${modes[@]}"; do
     case "$mode" in
         plain)
             build plain "$cc" "$cxx" -O1
-            for t in api_test batch_test header_twice header_cpp; do run_one plain "$out/plain/$t"; done
+            for t in $tests; do run_one plain "$out/plain/$t"; done
             ;;
         asan)
             build asan "$san_cc" "$san_cxx" -O1 -fsanitize=address,undefined \
                 -fno-sanitize-recover=all -fno-omit-frame-pointer
-            for t in api_test batch_test header_twice header_cpp; do
+            for t in $tests; do
                 run_one asan "$out/asan/$t" env \
                     ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" \
                     LSAN_OPTIONS="suppressions=$root/tests/c/lsan.supp:print_suppressions=0" \
@@ -108,7 +111,7 @@ for mode in "${modes[@]}"; do
         valgrind)
             # valgrind runs the plain build.
             [ -x "$out/plain/api_test" ] || build plain "$cc" "$cxx" -O1
-            for t in api_test batch_test header_twice header_cpp; do
+            for t in $tests; do
                 run_one valgrind "$out/plain/$t" valgrind --quiet --error-exitcode=1 \
                     --leak-check=full --errors-for-leak-kinds=definite,indirect \
                     --show-leak-kinds=definite,indirect

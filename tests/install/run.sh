@@ -10,7 +10,8 @@
 #     version compatibility rule, a relocated prefix, DESTDIR;
 # (a) a fresh out-of-tree CMake project (tests/install/consumer) with
 #     find_package(zstdpool CONFIG REQUIRED): a C program linked to zstdpool::zstdpool and
-#     to zstdpool::zstdpool_static; the C++ example (examples/cpp); logpack
+#     to zstdpool::zstdpool_static; the C++ example (examples/cpp, which includes the
+#     installed <zstdpool.hpp> through zstdpool::zstdpool's include directory); logpack
 #     (examples/logpack) shared and static, and logpack's behaviour on a small tree (round
 #     trips, file names with spaces, empty files and directories, failures, usage errors);
 # (b) pkg-config: `cc app.c $(pkg-config --cflags --libs zstdpool)`, and a static link with
@@ -93,6 +94,7 @@ lib="$prefix/lib"
 # --- (c) The installed files ---------------------------------------------------------------------
 expected="$(LC_ALL=C sort <<LIST
 include/zstdpool.h
+include/zstdpool.hpp
 lib/$realname
 lib/$soname
 lib/libzstdpool.so
@@ -114,6 +116,7 @@ expect "SONAME of $realname" \
 expect "the shared library exports only zstdpool_*" \
     "$(nm -D --defined-only "$lib/$realname" | awk '{print $NF}' | grep -vc '^zstdpool_')" 0
 expect "installed header is include/zstdpool.h" "$(cmp -s include/zstdpool.h "$prefix/include/zstdpool.h" && echo same)" same
+expect "installed C++ header is include/zstdpool.hpp" "$(cmp -s include/zstdpool.hpp "$prefix/include/zstdpool.hpp" && echo same)" same
 expect "zstdpool_* symbols in the static library" \
     "$(nm --defined-only "$lib/libzstdpool.a" 2>/dev/null | grep -c ' T zstdpool_version$')" 1
 
@@ -183,10 +186,14 @@ check "relocated prefix: configure, build and run the consumer" \
 mv "$moved" "$prefix"
 
 cpp="$tmp/cpp"
-check "C++ example: configure and build (examples/cpp, C++17)" \
+check "C++ example: configure and build (examples/cpp, C++17, installed zstdpool.hpp)" \
     bash -c "cmake -S '$root/examples/cpp' -B '$cpp' -DCMAKE_PREFIX_PATH='$prefix' ${CXX:+-DCMAKE_CXX_COMPILER=$CXX} &&
              cmake --build '$cpp'"
 check "C++ example: run" "$cpp/zstdpool_cpp_example"
+expect "C++ example: compiled with the installed zstdpool.hpp (compiler dependencies)" \
+    "$(grep -rls "$prefix/include/zstdpool.hpp" "$cpp/CMakeFiles" >/dev/null && echo yes)" yes
+expect "examples/cpp holds only the example program" \
+    "$(cd "$root/examples/cpp" && ls | tr '\n' ' ')" "CMakeLists.txt main.cpp "
 
 lp="$tmp/logpack"
 check "logpack: configure and build (shared)" \

@@ -1,14 +1,15 @@
-"""Tests of examples/python/zstdpool.py, the ctypes binding of libzstdpool.
+"""Tests of the zstdpool package (python/src/zstdpool), the ctypes binding of libzstdpool.
 
 Round trips with dictionary training, every kind of input and output object, rejections
 (raising readers, writers, providers; bad sizes; wrong dictionaries), the lifecycle, the
 providers, the statistics, and the binding's declarations against include/zstdpool.h.
 
-    cargo build --release && python3 -m pytest -q tests/python
+    python3 -m venv v && v/bin/pip install ./python pytest && v/bin/python -m pytest -q python/tests
 """
 
 import ctypes
 import io
+import os
 import random
 import re
 import shutil
@@ -222,10 +223,12 @@ def test_reader_that_raises_is_rejected_with_read():
     with CompressorPool(MemoryProvider(), workers=2) as pool:
         pool.add(Entry("good", None, b"fine data" * 100), io.BytesIO())
         pool.add(Entry("bad", None, BadReader()), io.BytesIO(), done=lambda *a: done.append(a))
-    rejected = pool.rejected
-    assert [(name, status) for name, status, _ in rejected] == [("bad", Status.READ)]
-    assert "read callback" in rejected[0][2]
+    rejected = pool.rejections
+    assert [(r.name, r.status) for r in rejected] == [("bad", Status.READ)]
+    assert "read callback" in rejected[0].message
     assert done[0][:2] == ("bad", Status.READ)
+    [(entry, error)] = pool.rejected  # the original pool's (entry, exception) pairs
+    assert entry.name == "bad" and isinstance(error, Boom)
     [(name, error)] = pool.callback_errors
     assert name == "bad" and isinstance(error, Boom) and str(error) == "disk on fire"
     assert pool.stats.totals.done == 1 and pool.stats.totals.rejected == 1
@@ -238,8 +241,8 @@ def test_writer_that_raises_is_rejected_with_write():
 
     with CompressorPool(MemoryProvider(), workers=2) as pool:
         pool.add(Entry("bad", None, b"x" * 5000), BadWriter())
-    [(name, status, message)] = pool.rejected
-    assert (name, status) == ("bad", Status.WRITE) and "write callback" in message
+    [r] = pool.rejections
+    assert (r.name, r.status) == ("bad", Status.WRITE) and "write callback" in r.message
     assert isinstance(pool.callback_errors[0][1], OSError)
 
 
@@ -257,7 +260,10 @@ def test_done_callback_that_raises_does_not_break_the_pool():
 def test_size_mismatch():
     with CompressorPool(MemoryProvider()) as pool:
         pool.add(Entry("liar", None, b"12345", size=3), io.BytesIO())
-    assert [s for _, s, _ in pool.rejected] == [Status.SIZE_MISMATCH]
+    assert [r.status for r in pool.rejections] == [Status.SIZE_MISMATCH]
+    [(entry, error)] = pool.rejected
+    assert entry.name == "liar" and isinstance(error, zstdpool.RejectedError)
+    assert error.status == Status.SIZE_MISMATCH and error.message.startswith("liar: ")
 
 
 def test_decompression_errors():
@@ -272,7 +278,7 @@ def test_decompression_errors():
         pool.add(Entry("swapped", "std.out", frames[0]), io.BytesIO())
         # No dictionary name, but the frame needs one.
         pool.add(Entry("nodict", None, frames[0]), io.BytesIO())
-    statuses = {name: status for name, status, _ in pool.rejected}
+    statuses = {r.name: r.status for r in pool.rejections}
     assert statuses["empty"] == Status.EMPTY_INPUT
     assert statuses["text"] == Status.NOT_ZSTD
     assert statuses["cut"] == Status.TRUNCATED
@@ -322,7 +328,7 @@ def test_join_timeout_while_an_entry_blocks():
     pool = CompressorPool(MemoryProvider(), workers=1)
     pool.add(Entry("slow", None, SlowReader()), io.BytesIO())
     assert started.wait(10)
-    pool.stop()
+    pool.cancel()  # stops without waiting (stop() waits first); the running entry goes on
     t0 = time.monotonic()
     assert pool.join(timeout=0.2) is False
     assert 0.15 <= time.monotonic() - t0 < 5
@@ -443,7 +449,7 @@ def test_provider_errors_reject_the_category():
             for name, category, data in entries:
                 pool.add(Entry(name, category, data), io.BytesIO())
             pool.add(Entry("nocategory", None, b"no dictionary needed"), io.BytesIO())
-        statuses = {status for _, status, _ in pool.rejected}
+        statuses = {r.status for r in pool.rejections}
         assert statuses == {Status.PROVIDER}
         assert len(pool.rejected) == len(entries)
         assert pool.stats.totals.done == 1
@@ -456,11 +462,12 @@ def test_callback_provider_user_data_is_released():
     store = Store()
     provider = CallbackProvider(store)
     pool = CompressorPool(provider)
-    before = len(zstdpool._providers)
+    providers = zstdpool._config._providers
+    before = len(providers)
     provider.close()  # the pool still holds a reference
-    assert len(zstdpool._providers) == before
+    assert len(providers) == before
     pool.close()  # the last reference: free_user_data runs
-    assert len(zstdpool._providers) == before - 1
+    assert len(providers) == before - 1
 
 
 def test_provider_needs_get_and_put():
@@ -509,6 +516,16 @@ def test_stats_counts_bytes_per_category():
                 category.counts.compressed_bytes) == (25, raw, packed)
         assert category.samples > 0 and category.train_seconds >= 0
         assert "trained" in category.status_message
+
+
+@pytest.mark.skipif(os.environ.get("ZSTDPOOL_TEST_INSTALLED") != "1",
+                    reason="run by tests/run-all.sh against the pip-installed package")
+def test_the_installed_package_is_tested_with_its_own_library():
+    package = Path(zstdpool.__file__).resolve().parent
+    assert ROOT / "python" / "src" not in package.parents, package
+    assert "ZSTDPOOL_LIB" not in os.environ
+    assert Path(zstdpool.library_path).resolve().parent == package
+    assert (package / "py.typed").is_file()
 
 
 def test_version():
@@ -696,3 +713,29 @@ def test_library_matches_the_header_version(header):
     assert zstdpool.ABI_VERSION == (int(header.defines["ZSTDPOOL_VERSION_MAJOR"]),
                                     int(header.defines["ZSTDPOOL_VERSION_MINOR"]))
     assert zstdpool.SIZE_UNKNOWN == 2**64 - 1
+
+
+# --- Batches ---------------------------------------------------------------------------------------
+
+
+def test_compress_many_and_decompress_many_round_trip():
+    entries = make_entries(per_category=30)
+    provider = MemoryProvider()
+    frames = zstdpool.compress_many(entries, provider, small_training())
+    assert len(frames) == len(entries) and all(f[:4] == b"\x28\xb5\x2f\xfd" for f in frames)
+    restored = zstdpool.decompress_many(
+        [(name, category, frame) for (name, category, _), frame in zip(entries, frames)], provider)
+    assert restored == [data for _, _, data in entries]
+
+
+def test_batch_rejections_say_which_entries():
+    provider = MemoryProvider()
+    with pytest.raises(zstdpool.BatchError) as caught:
+        zstdpool.decompress_many([("good", None, zstdpool.compress_many([("g", None, b"abc")], provider)[0]),
+                                  ("bad", None, b"not a frame")], provider)
+    error = caught.value
+    assert error.results == [b"abc", None]
+    assert [(r.name, r.status) for r in error.rejections] == [("bad", Status.NOT_ZSTD)]
+    assert isinstance(error, zstdpool.ZstdpoolError) and "1 of 2 entries rejected" in str(error)
+    with pytest.raises(TypeError):
+        zstdpool.compress_many([("a", None, "text")], provider)

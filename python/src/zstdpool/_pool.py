@@ -1,0 +1,787 @@
+"""Compressor and decompressor pools, their entries and statistics."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import itertools
+import math
+import numbers
+import os
+import threading
+import time
+import weakref
+from ctypes import POINTER, c_int32, c_uint8
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+
+from . import _capi
+from ._capi import SIZE_UNKNOWN, DictStatus, State, Status, lib, zstdpool_counts, zstdpool_pool
+from ._config import Config, DictProvider, as_provider, check, encode, integer
+from ._context import in_callback_of, running_callback
+from ._errors import (
+    Cancelled,
+    DeadlockError,
+    RejectedError,
+    UsedAfterForkError,
+    error_for,
+    status_of,
+)
+
+#: How long one slice of a blocking wait lasts: signals (Ctrl-C) are handled between slices.
+SLICE_SECONDS = 0.1
+#: Path inputs open at once per pool beyond which an input not read to its end is closed
+#: between reads (and reopened where it was): entries waiting for training samples then hold
+#: no file descriptor.
+MAX_OPEN_INPUTS = 64
+
+DoneFn = Callable[[str, Union[Status, int], Optional[str], int, int], Any]
+
+
+# --- Entries ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """A named piece of data in a category (``dict_name``; None: no dictionary).
+
+    ``data``: bytes-like; a readable binary file-like object; a path (``pathlib.Path`` or any
+    ``os.PathLike``: opened when a worker reads it, closed at its end); or an opener (a
+    callable returning a readable binary file, called when a worker first reads, closed at
+    the end). A ``str`` is refused: give ``Path(text)`` for a file or bytes for contents.
+    ``size``: the input's size if known (else taken from bytes, a path, a real file or a
+    seekable stream).
+    """
+
+    name: str
+    dict_name: Optional[str] = None
+    data: Any = None
+    size: Optional[int] = None
+
+
+def _input_size(data: Any) -> int:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return memoryview(data).nbytes
+    if isinstance(data, os.PathLike):
+        try:
+            return os.stat(data).st_size
+        except OSError:
+            return SIZE_UNKNOWN  # the read will say what is wrong
+    try:
+        if isinstance(data, io.BytesIO):
+            return int(data.getbuffer().nbytes - data.tell())
+        fileno = data.fileno()
+        st = os.fstat(fileno)
+        if st.st_mode & 0o170000 == 0o100000:  # a regular file
+            return max(st.st_size - int(data.tell()), 0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass
+    try:
+        if data.seekable():
+            here = data.tell()
+            end = data.seek(0, io.SEEK_END)
+            data.seek(here)
+            return int(end - here)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return SIZE_UNKNOWN
+
+
+def _is_reader(obj: Any) -> bool:
+    return callable(getattr(obj, "readinto", None)) or callable(getattr(obj, "read", None))
+
+
+def _is_writer(obj: Any) -> bool:
+    return isinstance(obj, bytearray) or callable(getattr(obj, "write", None))
+
+
+class _Job:
+    """One added entry: what its callbacks use, until its done callback."""
+
+    __slots__ = ("pool", "guard", "entry", "name", "source", "opener", "path", "position",
+                 "opened", "sink", "sink_path", "sink_opener", "done", "error", "started")
+
+    def __init__(self, pool: "_Pool", entry: Any, name: str, source: Any, sink: Any,
+                 done: Optional[DoneFn]):
+        self.pool = pool
+        self.guard = pool._guard
+        self.entry = entry
+        self.name = name
+        self.source = source  # memoryview, file-like; None until opened for paths/openers
+        self.opener: Optional[Callable[[], Any]] = None
+        self.path: Any = None
+        self.position = 0
+        self.opened = False  # whether the source is a file this job opened
+        self.sink = sink
+        self.sink_path: Any = None
+        self.sink_opener: Optional[Callable[[], Any]] = None
+        self.done = done
+        self.error: Optional[BaseException] = None
+        self.started = False
+
+    # -- input
+    def _open_source(self) -> Any:
+        if self.path is not None:
+            source = open(self.path, "rb")
+            if self.position:
+                source.seek(self.position)
+        else:
+            source = self.opener()  # type: ignore[misc]
+            if not _is_reader(source):
+                raise TypeError(f"the opener returned {type(source).__name__}, not a readable file")
+        self.opened = True
+        self.pool._count_open(1)
+        return source
+
+    def close_source(self) -> None:
+        if self.opened:
+            self.opened = False
+            self.pool._count_open(-1)
+            source, self.source = self.source, None
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    def read(self, buf: Any, capacity: int) -> int:
+        target = memoryview((c_uint8 * capacity).from_address(ctypes.addressof(buf.contents))).cast("B")
+        source = self.source
+        if isinstance(source, memoryview):
+            n = min(capacity, source.nbytes - self.position)
+            target[:n] = source[self.position:self.position + n]
+            self.position += n
+            return n
+        if source is None:
+            if self.path is None and self.opener is None:
+                return 0  # read to its end and closed already
+            source = self.source = self._open_source()
+        n = self._read_from(source, target, capacity)
+        self.position += n
+        if n == 0:
+            self.close_source()
+            self.path = self.opener = None
+        elif self.path is not None and self.pool._open_inputs > MAX_OPEN_INPUTS:
+            self.close_source()  # reopened at self.position by the next read
+        return n
+
+    @staticmethod
+    def _read_from(source: Any, target: memoryview, capacity: int) -> int:
+        readinto = getattr(source, "readinto", None)
+        if readinto is not None:
+            n = readinto(target)
+            if n is None:
+                raise BlockingIOError("the input stream is non-blocking and has no data")
+            return int(n)
+        chunk = source.read(capacity)
+        if chunk is None:
+            raise BlockingIOError("the input stream is non-blocking and has no data")
+        chunk = memoryview(chunk).cast("B")
+        if chunk.nbytes > capacity:
+            raise ValueError(f"read({capacity}) returned {chunk.nbytes} bytes")
+        target[:chunk.nbytes] = chunk
+        return chunk.nbytes
+
+    # -- output
+    def _open_sink(self) -> Any:
+        if self.sink_path is not None:
+            return open(self.sink_path, "wb")
+        sink = self.sink_opener()  # type: ignore[misc]
+        if not _is_writer(sink):
+            raise TypeError(f"the opener returned {type(sink).__name__}, not a writable file")
+        return sink
+
+    def write(self, data: Any, length: int) -> None:
+        chunk = ctypes.string_at(data, length)
+        sink = self.sink
+        if sink is None:
+            sink = self.sink = self._open_sink()
+        if isinstance(sink, bytearray):
+            sink += chunk
+            return
+        view = memoryview(chunk)
+        while view.nbytes:
+            written = sink.write(view)
+            if written is None:
+                raise BlockingIOError("the output stream is non-blocking and full")
+            if written <= 0:
+                raise OSError("the output stream accepted no bytes")
+            view = view[written:]
+
+    def finish(self, ok: bool) -> None:
+        """Closes what this job opened; an output file of a rejected entry is removed (its
+        content is partial), that of an empty output created."""
+        self.close_source()
+        if self.sink_path is None and self.sink_opener is None:
+            return
+        if ok and self.sink is None:
+            self.sink = self._open_sink()
+        if self.sink is not None:
+            close = getattr(self.sink, "close", None)
+            if close is not None:
+                close()
+            self.sink = None
+        if not ok and self.sink_path is not None:
+            try:
+                os.remove(self.sink_path)
+            except FileNotFoundError:
+                pass
+
+
+# Entries being processed, by key (the user_data given to the library).
+_jobs: Dict[int, _Job] = {}
+_job_keys = itertools.count(1)
+
+
+def _callback_failed(job: _Job, error: BaseException) -> int:
+    if isinstance(error, (KeyboardInterrupt, SystemExit)):
+        # Not the entry's fault: re-raised in the thread that waits on the pool, and what is
+        # queued is cancelled.
+        job.pool._interrupted(error)
+    job.error = error
+    return 1
+
+
+@_capi.zstdpool_read_fn
+def _read_trampoline(key, buf, capacity, out_len):  # type: ignore[no-untyped-def]
+    job = _jobs.get(key)
+    if job is None:
+        return 1
+    try:
+        with running_callback(job.guard):
+            if not job.started:
+                job.started = True
+                if job.pool._cancelled:
+                    raise Cancelled(f"{job.name}: cancelled before it ran")
+            out_len[0] = job.read(buf, capacity)
+        return 0
+    except BaseException as error:  # noqa: BLE001 -- nothing may cross the C library
+        return _callback_failed(job, error)
+
+
+@_capi.zstdpool_write_fn
+def _write_trampoline(key, data, length):  # type: ignore[no-untyped-def]
+    job = _jobs.get(key)
+    if job is None:
+        return 1
+    try:
+        with running_callback(job.guard):
+            job.write(data, length)
+        return 0
+    except BaseException as error:  # noqa: BLE001
+        return _callback_failed(job, error)
+
+
+@_capi.zstdpool_done_fn
+def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: ignore[no-untyped-def]
+    job = _jobs.pop(key, None)
+    if job is None:
+        return
+    pool = job.pool
+    text = message.decode("utf-8", "replace") if message else None
+    with running_callback(job.guard):
+        if job.error is not None:
+            pool._callback_errors.append((job.name, job.error))
+        try:
+            job.finish(status == Status.OK)
+        except BaseException as exc:  # noqa: BLE001
+            pool._callback_errors.append((job.name, exc))
+            if status == Status.OK:
+                # The output file could not be completed (it is removed): the entry is listed
+                # as rejected here, though the library's statistics count it as done.
+                status, text = Status.WRITE, f"{job.name}: closing the output failed: {exc}"
+                job.error = exc
+        if status != Status.OK:
+            failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+            pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
+        if job.done is not None:
+            try:
+                job.done(job.name, status_of(status), text, bytes_in, bytes_out)
+            except BaseException as error:  # noqa: BLE001
+                pool._callback_errors.append((job.name, error))
+    # The job's reference to the pool goes here, on a worker thread: if it was the last
+    # one, the pool's finalizer defers the free (see _release).
+    del job, pool
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Entry and byte counts (``raw_bytes`` uncompressed, ``compressed_bytes`` compressed)."""
+
+    added: int
+    done: int
+    rejected: int
+    raw_bytes: int
+    compressed_bytes: int
+    ratio: float
+
+    @classmethod
+    def _from(cls, c: zstdpool_counts) -> "Counts":
+        return cls(c.added, c.done, c.rejected, c.raw_bytes, c.compressed_bytes, c.ratio)
+
+
+@dataclass(frozen=True)
+class CategoryStats:
+    """One category: its counts and where its dictionary stands."""
+
+    name: str
+    counts: Counts
+    status: Union[DictStatus, int]
+    status_message: str
+    dict_id: int
+    dict_size: int
+    train_seconds: float
+    samples: int
+    sample_bytes: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A pool's totals and its categories by name ("" for entries without one)."""
+
+    totals: Counts
+    categories: Dict[str, CategoryStats]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A rejected entry: its name, the entry object given to ``add``, the library's status
+    and message, and the exception: the one a Python callback raised, else a
+    :class:`RejectedError` with the status and message."""
+
+    name: str
+    entry: Any
+    status: Union[Status, int]
+    message: str
+    error: BaseException
+
+
+# --- The handle ---------------------------------------------------------------------------------
+
+
+class _Guard:
+    """A pool's C handle and who is using it: close() and the finalizer free it only once no
+    call is in flight, so no sequence of calls from any threads can use a freed pool."""
+
+    def __init__(self, handle: Any):
+        self.handle = handle
+        self.pid = os.getpid()
+        self.cond = threading.Condition(threading.Lock())
+        self.users = 0
+        self.closing = False
+
+    def check_process(self) -> None:
+        if os.getpid() != self.pid:
+            raise UsedAfterForkError(
+                f"this pool was created in process {self.pid}; its worker threads do not "
+                f"exist in this forked process ({os.getpid()}): create a new pool here")
+
+    def acquire(self) -> Any:
+        """The handle, counted as in use until release(); ValueError once closed."""
+        self.check_process()
+        with self.cond:
+            if self.handle is None or self.closing:
+                raise ValueError("the pool is closed")
+            self.users += 1
+            return self.handle
+
+    def release(self) -> None:
+        with self.cond:
+            self.users -= 1
+            if self.users == 0:
+                self.cond.notify_all()
+
+    def use(self) -> "_Use":
+        return _Use(self)
+
+
+class _Use:
+    __slots__ = ("guard", "handle")
+
+    def __init__(self, guard: _Guard):
+        self.guard = guard
+
+    def __enter__(self) -> Any:
+        self.handle = self.guard.acquire()
+        return self.handle
+
+    def __exit__(self, *exc: Any) -> None:
+        self.guard.release()
+
+
+def _free_when_unused(guard: _Guard) -> None:
+    """Stops the pool, waits until no call uses it, frees it (from a thread that is none of
+    its workers). A second caller waits for the first one's free."""
+    with guard.cond:
+        if guard.handle is None:
+            return
+        if guard.closing:
+            while guard.handle is not None:
+                guard.cond.wait()
+            return
+        guard.closing = True
+        handle = guard.handle
+    lib.zstdpool_pool_stop(handle)
+    with guard.cond:
+        while guard.users:
+            guard.cond.wait()
+    status = lib.zstdpool_pool_free(handle)
+    with guard.cond:
+        if status == Status.OK:
+            guard.handle = None
+        else:  # WOULD_DEADLOCK: a provider callback of this pool; the pool is untouched
+            guard.closing = False
+        guard.cond.notify_all()
+    if status != Status.OK:
+        raise error_for(status, _capi.last_error())
+
+
+def _release(guard: _Guard) -> None:
+    """The pool object is gone (its finalizer): frees the C pool, on another thread when
+    this one is the pool's own worker (the last reference dropped in a callback) or a call
+    is still in flight."""
+    if os.getpid() != guard.pid or guard.handle is None:
+        return  # a forked child: the pool's threads are the parent's, leave it alone
+    with guard.cond:
+        busy = guard.users > 0
+    if not busy and not in_callback_of(guard):
+        status = lib.zstdpool_pool_free(guard.handle)
+        if status != Status.WOULD_DEADLOCK:
+            guard.handle = None
+            return
+    threading.Thread(target=_free_when_unused, args=(guard,), name="zstdpool-free",
+                     daemon=True).start()
+
+
+def _timeout_ms(timeout: Optional[float]) -> Optional[float]:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
+        raise TypeError(f"timeout must be a number of seconds or None, not {type(timeout).__name__}")
+    if math.isnan(timeout) or timeout < 0:
+        raise ValueError(f"timeout must be >= 0 seconds, not {timeout!r}")
+    return float(timeout)
+
+
+# --- Pools ------------------------------------------------------------------------------------------
+
+
+class _Pool:
+    _compress = True
+
+    def __init__(self, dict_provider: Any, config: Union[Config, Dict[str, int], None] = None,
+                 workers: Optional[int] = None, processors: Optional[int] = None,
+                 **options: int):
+        self.dict_provider: DictProvider = as_provider(dict_provider)
+        overrides: Dict[str, int] = dict(options)
+        if workers is not None:
+            overrides["workers"] = integer(workers, "workers", 1, 1 << 31)
+        if processors is not None:
+            overrides["processors"] = integer(processors, "processors", -(1 << 31), 1 << 31)
+        if config is None:
+            config = Config(**overrides)
+        elif isinstance(config, dict):
+            config = Config(**{**config, **overrides})
+        elif isinstance(config, Config):
+            if overrides:
+                config = config.copy(**overrides)
+        else:
+            raise TypeError(f"config must be a Config, a dict or None, not {type(config).__name__}")
+        if not config.is_set("workers"):
+            # The original pool's default: one worker per CPU.
+            config = config.copy(workers=os.cpu_count() or 2)
+        self.config = config
+        handle = POINTER(zstdpool_pool)()
+        new = lib.zstdpool_compressor_new if self._compress else lib.zstdpool_decompressor_new
+        check(new(config._handle, self.dict_provider._handle, ctypes.byref(handle)))
+        self._guard = _Guard(handle)
+        self._callback_errors: List[Tuple[str, BaseException]] = []
+        self._rejections: List[Rejection] = []
+        self._cancelled = False
+        self._interrupt: Optional[BaseException] = None
+        self._open_inputs = 0
+        self._open_lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, _release, self._guard)
+
+    def _count_open(self, delta: int) -> None:
+        with self._open_lock:
+            self._open_inputs += delta
+
+    # -- errors
+    def _check(self, handle: Any, status: int) -> None:
+        if status != Status.OK:
+            raise error_for(status, _capi.pool_last_error(handle))
+
+    def _interrupted(self, error: BaseException) -> None:
+        """A KeyboardInterrupt or SystemExit in a callback: cancel, re-raise when waiting."""
+        if self._interrupt is None:
+            self._interrupt = error
+        self._cancelled = True
+
+    def _raise_interrupt(self) -> None:
+        error, self._interrupt = self._interrupt, None
+        if error is not None:
+            raise error
+
+    def _refuse_in_callback(self, what: str) -> None:
+        if in_callback_of(self._guard):
+            raise DeadlockError(Status.WOULD_DEADLOCK,
+                                f"{what} from inside one of the pool's own callbacks would "
+                                f"wait for that callback itself")
+
+    # -- entries
+    def add(self, data_in: Any, data_out: Any, done: Optional[DoneFn] = None) -> None:
+        """Adds an entry: reads ``data_in`` (an object with ``name``, ``dict_name`` and
+        ``data``, e.g. an :class:`Entry`), writes the result to ``data_out``: a writable binary
+        file-like object, a bytearray, a path (opened when the first bytes are written,
+        closed when done, removed if the entry is rejected), an opener (a callable returning
+        a writable binary file), or an object whose ``data`` is one of those.
+
+        ``done(name, status, message, bytes_in, bytes_out)``, if given, is called from a
+        worker thread when the entry is finished. Starts the pool; blocks while it is full.
+
+        Raises TypeError/ValueError for a bad argument (nothing is added then),
+        :class:`StoppedError` (a RuntimeError) when the pool is stopping or stopped.
+        """
+        self._raise_interrupt()
+        name = getattr(data_in, "name")
+        dict_name = getattr(data_in, "dict_name", None)
+        source = getattr(data_in, "data", None)
+        size = getattr(data_in, "size", None)
+        c_name = encode(name, "name", path=True)
+        c_dict = None if dict_name is None else encode(dict_name, "dict_name")
+        if done is not None and not callable(done):
+            raise TypeError(f"done must be callable, not {type(done).__name__}")
+        if size is not None:
+            if isinstance(size, bool):
+                raise TypeError("size must be an int, not bool")
+            size = integer(size, "size", 0, SIZE_UNKNOWN)
+        display = name if isinstance(name, str) else os.fsdecode(name)
+
+        opener = path = None
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            source = memoryview(source).cast("B")
+        elif isinstance(source, os.PathLike):
+            path, source = source, None
+        elif isinstance(source, str):
+            raise TypeError("data_in.data is a str: give pathlib.Path(...) for a file, or bytes")
+        elif _is_reader(source):
+            pass
+        elif callable(source):
+            opener, source = source, None
+        else:
+            raise TypeError("data_in.data must be bytes-like, a readable binary file, a path "
+                            "or an opener")
+        if size is None:
+            size = _input_size(path if path is not None else data_in.data) if opener is None else SIZE_UNKNOWN
+
+        sink_path = sink_opener = None
+        sink = data_out
+        if not _is_writer(sink) and not isinstance(sink, os.PathLike):
+            inner = getattr(data_out, "data", None)
+            if _is_writer(inner) or isinstance(inner, os.PathLike):
+                sink = inner
+            elif callable(data_out) and not isinstance(data_out, type):
+                sink_opener, sink = data_out, None
+            else:
+                raise TypeError("data_out must be a writable binary file, a bytearray, a path "
+                                "or an opener (or have one as .data)")
+        if isinstance(sink, os.PathLike):
+            sink_path, sink = sink, None
+        elif isinstance(sink, str):
+            raise TypeError("data_out is a str: give pathlib.Path(...) for a file")
+
+        job = _Job(self, data_in, display, source, sink, done)
+        job.path, job.opener = path, opener
+        job.sink_path, job.sink_opener = sink_path, sink_opener
+        key = next(_job_keys)
+        with self._guard.use() as handle:
+            _jobs[key] = job
+            try:
+                status = lib.zstdpool_pool_add(handle, c_name, c_dict, size, _read_trampoline,
+                                               _write_trampoline, _done_trampoline, key)
+            except BaseException:
+                _jobs.pop(key, None)
+                raise
+            if status != Status.OK:
+                _jobs.pop(key, None)  # refused: no callback will ever come for it
+                self._check(handle, status)
+
+    # -- lifecycle
+    def start(self) -> None:
+        """Starts the workers (``add`` does it too); nothing if they run."""
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_start(handle))
+
+    def flush(self) -> None:
+        """Trains every category still waiting for samples with what it has. Call it after
+        the last ``add`` of a batch."""
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_flush(handle))
+
+    def wait(self) -> None:
+        """Blocks until every entry added so far is finished (``flush`` first to include
+        those waiting for training samples). Interruptible (Ctrl-C); re-raises a
+        KeyboardInterrupt or SystemExit raised in a callback. Raises DeadlockError from inside
+        one of the pool's callbacks."""
+        self._refuse_in_callback("wait()")
+        handle = self._guard.acquire()
+        finished = threading.Event()
+        outcome: List[Tuple[int, str]] = []
+
+        def run() -> None:
+            try:
+                status = lib.zstdpool_pool_wait(handle)
+                outcome.append((status, _capi.pool_last_error(handle) if status else ""))
+            finally:
+                self._guard.release()
+                finished.set()
+
+        try:
+            threading.Thread(target=run, name="zstdpool-wait", daemon=True).start()
+        except BaseException:
+            self._guard.release()
+            raise
+        while not finished.wait(SLICE_SECONDS):
+            self._raise_interrupt()
+        self._raise_interrupt()
+        if outcome and outcome[0][0] != Status.OK:
+            raise error_for(*outcome[0])
+
+    def stop(self) -> None:
+        """Waits for the entries added so far (as ``wait``; not from inside a callback,
+        where it cannot), then takes no more entries: the pool trains what waits for samples,
+        finishes every entry, and its workers exit (``join`` waits for that)."""
+        if not in_callback_of(self._guard):
+            self.wait()
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_stop(handle))
+
+    def cancel(self) -> None:
+        """Rejects every entry that has not started yet (its exception: :class:`Cancelled`)
+        and stops the pool; entries already being read finish."""
+        self._cancelled = True
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_stop(handle))
+
+    def join(self, timeout: Optional[float] = None) -> bool:
+        """Waits (at most ``timeout`` seconds; None: no limit) until the stopped pool's
+        workers have exited. Returns whether they have. Interruptible (Ctrl-C)."""
+        seconds = _timeout_ms(timeout)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while True:
+            slice_ = SLICE_SECONDS if deadline is None else max(0.0, min(SLICE_SECONDS, deadline - time.monotonic()))
+            with self._guard.use() as handle:
+                status = lib.zstdpool_pool_join(handle, int(slice_ * 1000))
+                if status not in (Status.OK, Status.TIMEOUT):
+                    self._check(handle, status)
+            self._raise_interrupt()
+            if status == Status.OK:
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+
+    def close(self) -> None:
+        """Stops the pool, waits for its workers and frees it (idempotent); afterwards every
+        call raises ValueError. Raises DeadlockError from inside one of the pool's own
+        callbacks (the pool is then untouched)."""
+        guard = self._guard
+        guard.check_process()
+        if guard.handle is None:
+            return
+        self._refuse_in_callback("close()")
+        self._finalizer.detach()
+        _free_when_unused(guard)
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._guard.handle is None:
+            return
+        if exc_type is None:
+            self.stop()
+        else:
+            self.cancel()  # e.g. KeyboardInterrupt: do not wait for everything queued
+        self.join()
+
+    # -- state
+    @property
+    def state(self) -> State:
+        """The lifecycle state."""
+        out = c_int32()
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_state(handle, ctypes.byref(out)))
+        return State(out.value)
+
+    @property
+    def running(self) -> bool:
+        return self.state == State.RUNNING
+
+    @property
+    def stopping(self) -> bool:
+        return self.state == State.STOPPING
+
+    @property
+    def stopped(self) -> bool:
+        return self.state == State.STOPPED
+
+    @property
+    def rejected(self) -> List[Tuple[Any, BaseException]]:
+        """The rejected entries so far, as in the original pool: (entry, exception) in the
+        order they ended; the entry is the object given to ``add``, the exception the one its
+        reader or writer raised, else a RejectedError with the library's status and message
+        (see ``rejections`` for both)."""
+        return [(r.entry, r.error) for r in list(self._rejections)]
+
+    @property
+    def rejections(self) -> List[Rejection]:
+        """The rejected entries so far, with name, entry, status, message and exception."""
+        return list(self._rejections)
+
+    @property
+    def callback_errors(self) -> List[Tuple[str, BaseException]]:
+        """(entry name, exception) for every exception a reader, writer or done callback
+        raised (the entry was then rejected, READ or WRITE, unless done raised)."""
+        return list(self._callback_errors)
+
+    @property
+    def stats(self) -> Stats:
+        """Totals and per-category statistics (a snapshot)."""
+        with self._guard.use() as handle:
+            totals = zstdpool_counts()
+            self._check(handle, lib.zstdpool_pool_totals(handle, ctypes.byref(totals)))
+            try:
+                records = _capi.read_categories(handle)
+            except _capi.CError as error:
+                self._check(handle, error.status)
+                raise
+        categories = {}
+        for c in records:
+            try:
+                status: Union[DictStatus, int] = DictStatus(c.status)
+            except ValueError:
+                status = c.status
+            categories[c.name] = CategoryStats(
+                c.name, Counts._from(c.counts), status, c.status_message, c.dict_id,
+                c.dict_size, c.train_seconds, c.samples, c.sample_bytes)
+        return Stats(Counts._from(totals), categories)
+
+
+class CompressorPool(_Pool):
+    """Compresses entries into zstd frames, training one dictionary per category (stored
+    through ``dict_provider``).
+
+    ``CompressorPool(dict_provider, config=None, workers=None, processors=None, **options)``:
+    ``config`` is a Config or a dict of options; ``workers`` (default ``os.cpu_count() or
+    2``), ``processors`` and other keywords override it."""
+
+    _compress = True
+
+
+class DecompressorPool(_Pool):
+    """Decompresses zstd frames, each entry with its category's dictionary from
+    ``dict_provider``; the same arguments as :class:`CompressorPool`."""
+
+    _compress = False
