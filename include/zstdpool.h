@@ -996,6 +996,21 @@ zstdpool_status zstdpool_pool_add(struct zstdpool_pool *pool,
                                   void *user_data);
 
 /**
+ * Tells the trainer that category dict_name will hold about bytes raw bytes in all (0:
+ * no hint, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME applies), so that it trains the
+ * dictionary, or none, that makes frames + dictionary smallest: a dictionary is stored
+ * once per category and pays off only for a large enough category. A program that knows
+ * its input (e.g. from a directory listing or ZIP directories) gives each category's
+ * volume before adding its entries; it takes effect if the category has not trained yet.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or dict_name NULL, dict_name not UTF-8).
+ * Thread-safety: any thread, concurrently with other calls.
+ */
+zstdpool_status zstdpool_pool_set_category_volume(struct zstdpool_pool *pool,
+                                                  const char *dict_name,
+                                                  uint64_t bytes);
+
+/**
  * Starts the pool's workers; does nothing if they run.
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL); ZSTDPOOL_ERR_STOPPED (a stopped pool

@@ -273,6 +273,31 @@ pub unsafe extern "C" fn zstdpool_pool_add(
     })
 }
 
+/// Tells the trainer that category dict_name will hold about bytes raw bytes in all (0:
+/// no hint, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME applies), so that it trains the
+/// dictionary, or none, that makes frames + dictionary smallest: a dictionary is stored
+/// once per category and pays off only for a large enough category. A program that knows
+/// its input (e.g. from a directory listing or ZIP directories) gives each category's
+/// volume before adding its entries; it takes effect if the category has not trained yet.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or dict_name NULL, dict_name not UTF-8).
+/// Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_set_category_volume(
+    pool: *mut zstdpool_pool,
+    dict_name: *const c_char,
+    bytes: u64,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    handle::call("zstdpool_pool_set_category_volume", pool, |handle| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string, valid during the call.
+        let dict_name = unsafe { args::utf8(dict_name, "dict_name") }?;
+        handle.pool().set_category_volume(dict_name, bytes);
+        Ok(())
+    })
+}
+
 /// Starts the pool's workers; does nothing if they run.
 ///
 /// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL); ZSTDPOOL_ERR_STOPPED (a stopped pool
