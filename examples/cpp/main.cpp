@@ -68,7 +68,10 @@ int main() {
         });
 
     zstdpool::Config config;
+    // The entries stand for categories of 64 MiB each: dictionaries pay for themselves there
+    // (without the hint, a category this small keeps no dictionary).
     config.level(9).workers(2).checksum(true).set(ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, 16);
+    config.set(ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, int64_t{64} << 20);
 
     // Compress: streams in, streams out.
     std::vector<std::shared_ptr<std::ostringstream>> packed;

@@ -241,9 +241,49 @@ static char *output_path(const options *opts, const char *rel) {
     }
 }
 
+/* The category of a file, as the pool is told it (the caller frees it). */
+static char *category_of(const options *opts, const tree_file *file) {
+    return opts->by_dir ? category_of_dir(file->rel)
+                        : category_of_name(path_base(file->rel), opts->decompress ? SUFFIX_LEN : 0);
+}
+
+/* Compressing, the walk knows every category's volume before any file is added: the
+ * trainer then keeps a dictionary only where it pays for itself (it is stored once per
+ * category), and sizes it for the whole category rather than for its first files. */
+static void announce_volumes(const producer *p) {
+    char **names = NULL;
+    uint64_t *bytes = NULL;
+    size_t n = 0, k, j;
+    for (k = 0; k < p->ntodo; k++) {
+        const tree_file *file = &p->list->files[p->todo[k]];
+        char *category = category_of(p->opts, file);
+        for (j = 0; j < n && strcmp(names[j], category) != 0; j++) {
+        }
+        if (j == n) {
+            names = xrealloc(names, (n + 1) * sizeof *names);
+            bytes = xrealloc(bytes, (n + 1) * sizeof *bytes);
+            names[n] = category;
+            bytes[n++] = 0;
+        } else {
+            free(category);
+        }
+        bytes[j] += file->size;
+    }
+    for (j = 0; j < n; j++) {
+        /* A hint only: a failure leaves the trainer's conservative default. */
+        (void)zstdpool_pool_set_category_volume(p->pool, names[j], bytes[j]);
+        free(names[j]);
+    }
+    free(names);
+    free(bytes);
+}
+
 static void *produce(void *arg) {
     producer *p = arg;
     size_t k;
+    if (!p->opts->decompress) {
+        announce_volumes(p);
+    }
     for (k = 0; k < p->ntodo; k++) {
         const tree_file *file = &p->list->files[p->todo[k]];
         entry_ctx *entry = &p->entries[k];
@@ -253,9 +293,7 @@ static void *produce(void *arg) {
         entry->name = utf8_clean(file->rel, strlen(file->rel));
         entry->src = path_join(p->opts->in, file->rel);
         entry->dst = output_path(p->opts, file->rel);
-        category = p->opts->by_dir
-                       ? category_of_dir(file->rel)
-                       : category_of_name(path_base(file->rel), p->opts->decompress ? SUFFIX_LEN : 0);
+        category = category_of(p->opts, file);
         status = zstdpool_pool_add(p->pool, entry->name, category, file->size, entry_read,
                                    entry_write, entry_done, entry);
         if (status != ZSTDPOOL_OK) {

@@ -21,6 +21,15 @@ void *xmalloc(size_t n) {
     return p;
 }
 
+void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL) {
+        fputs("logpack: out of memory\n", stderr);
+        exit(1);
+    }
+    return q;
+}
+
 char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *copy = xmalloc(n);

@@ -69,8 +69,9 @@ char *category_of_dir(const char *rel);
 /* A copy of s with bytes that are not valid UTF-8 written as %XX. malloc'ed. */
 char *utf8_clean(const char *s, size_t len);
 
-/* malloc that exits the program on failure. */
+/* malloc and realloc that exit the program on failure. */
 void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 #endif /* LOGPACK_TREE_H */
