@@ -37,15 +37,6 @@ char *xstrdup(const char *s) {
     return copy;
 }
 
-static void *xrealloc(void *p, size_t n) {
-    void *grown = realloc(p, n);
-    if (grown == NULL) {
-        fputs("logpack: out of memory\n", stderr);
-        exit(1);
-    }
-    return grown;
-}
-
 char *path_join(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     char *joined = xmalloc(la + lb + 2);
