@@ -257,6 +257,9 @@ static void announce_volumes(const producer *p) {
     for (k = 0; k < p->ntodo; k++) {
         const tree_file *file = &p->list->files[p->todo[k]];
         char *category = category_of(p->opts, file);
+        if (category == NULL) { /* no category: no dictionary to size */
+            continue;
+        }
         for (j = 0; j < n && strcmp(names[j], category) != 0; j++) {
         }
         if (j == n) {
