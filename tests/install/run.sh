@@ -211,6 +211,8 @@ expect "logpack frobnicate exits 2" "$(usage_status frobnicate a b)" 2
 expect "logpack compress IN (missing OUT) exits 2" "$(usage_status compress "$tmp")" 2
 expect "logpack --category bad exits 2" "$(usage_status compress "$tmp" "$tmp/x" --category bad)" 2
 expect "logpack --level (missing value) exits 2" "$(usage_status compress "$tmp" "$tmp/x" --level)" 2
+expect "logpack --volume 0 exits 2" "$(usage_status compress "$tmp" "$tmp/x" --volume 0)" 2
+expect "logpack decompress --volume exits 2" "$(usage_status decompress "$tmp" "$tmp/x" --volume 9)" 2
 expect "logpack --level 99 exits 2 (rejected by the configuration)" "$(usage_status compress "$tmp/logs" "$tmp/x" --level 99)" 2
 expect "logpack decompress --level exits 2" "$(usage_status decompress "$tmp" "$tmp/x" --level 3)" 2
 expect "logpack --help exits 0" "$(usage_status --help)" 0
@@ -244,7 +246,8 @@ files=$(find "$tree" -type f | wc -l)
 
 for mode in name dir; do
     check "logpack compress --category $mode (small tree with spaces)" \
-        lp_run "c-$mode" compress "$tree" "$tmp/packed-$mode" --category "$mode" --workers 2 --level 5
+        lp_run "c-$mode" compress "$tree" "$tmp/packed-$mode" --category "$mode" --workers 2 --level 5 \
+        --volume 1000000000
     check "logpack decompress --category $mode" \
         lp_run "d-$mode" decompress "$tmp/packed-$mode" "$tmp/restored-$mode" --category "$mode"
     check "logpack --category $mode: diff -r original restored (symlink aside)" \

@@ -46,6 +46,7 @@
 
 static const char USAGE[] =
     "usage: logpack compress IN OUT [--dicts DIR] [--level N] [--workers N] [--category dir|name]\n"
+    "                       [--volume BYTES]\n"
     "       logpack decompress OUT RESTORED [--dicts DIR] [--workers N] [--category dir|name]\n"
     "\n"
     "  compress    every regular file IN/p becomes OUT/p.zst, one dictionary per category\n"
@@ -55,6 +56,8 @@ static const char USAGE[] =
     "  --workers N           worker threads (default: one per CPU)\n"
     "  --category name|dir   category of a file: its name with digit runs folded to '#'\n"
     "                        (default), or its first-level folder under IN\n"
+    "  --volume BYTES        bytes each category will hold in the end (default: what IN\n"
+    "                        holds): a dictionary is kept only where it pays for itself\n"
     "\n"
     "Prints progress on stderr, a table and a final JSON line on stdout. Exit status: 0 ok,\n"
     "1 if any file failed (listed on stderr), 2 bad usage.\n";
@@ -70,6 +73,7 @@ typedef struct {
     int by_dir;
     int has_level, has_workers;
     long long level, workers;
+    long long volume; /* 0: each category's bytes in IN */
 } options;
 
 static int usage_error(const char *message, const char *arg) {
@@ -134,7 +138,8 @@ static int parse_args(int argc, char **argv, options *opts) {
             continue;
         }
         if (strcmp(arg, "--dicts") != 0 && strcmp(arg, "--level") != 0 &&
-            strcmp(arg, "--workers") != 0 && strcmp(arg, "--category") != 0) {
+            strcmp(arg, "--workers") != 0 && strcmp(arg, "--category") != 0 &&
+            strcmp(arg, "--volume") != 0) {
             return usage_error("unknown option", arg);
         }
         if (i + 1 >= argc) {
@@ -159,6 +164,13 @@ static int parse_args(int argc, char **argv, options *opts) {
                 return usage_error("--workers needs a positive number, not", value);
             }
             opts->has_workers = 1;
+        } else if (strcmp(arg, "--volume") == 0) {
+            if (opts->decompress) {
+                return usage_error("--volume only applies to compress", NULL);
+            }
+            if (parse_number(value, &opts->volume) != 0 || opts->volume < 1) {
+                return usage_error("--volume needs a positive number of bytes, not", value);
+            }
         } else if (strcmp(value, "dir") == 0) {
             opts->by_dir = 1;
         } else if (strcmp(value, "name") == 0) {
@@ -274,7 +286,8 @@ static void announce_volumes(const producer *p) {
     }
     for (j = 0; j < n; j++) {
         /* A hint only: a failure leaves the trainer's conservative default. */
-        (void)zstdpool_pool_set_category_volume(p->pool, names[j], bytes[j]);
+        uint64_t volume = p->opts->volume > 0 ? (uint64_t)p->opts->volume : bytes[j];
+        (void)zstdpool_pool_set_category_volume(p->pool, names[j], volume);
         free(names[j]);
     }
     free(names);
