@@ -217,6 +217,11 @@
 #define ZSTDPOOL_ERR_SYSTEM 20
 
 /**
+ * The pool was cancelled (zstdpool_pool_cancel()) before the entry was processed.
+ */
+#define ZSTDPOOL_ERR_CANCELLED 21
+
+/**
  * zstd compression level, from libzstd's negative fast levels to its maximum (22).
  * Default 3.
  */
@@ -252,6 +257,12 @@
  * (ZSTDPOOL_ERR_TOO_LARGE). At least 1. Default 4 GiB.
  */
 #define ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE 6
+
+/**
+ * Most rejections zstdpool_pool_rejected() lists (about 200 bytes each); later ones are
+ * still counted and reported to their done callbacks. Range 0..2^32. Default 100000.
+ */
+#define ZSTDPOOL_OPT_MAX_REJECTIONS 7
 
 /**
  * 1: train dictionaries for categories that have none; 0: use existing dictionaries only,
@@ -793,7 +804,8 @@ void zstdpool_config_free(struct zstdpool_config *config);
 /**
  * Sets one field of a configuration (option: one of the ZSTDPOOL_OPT_* constants, each
  * documented with its range and default in the Options section near the top of this header:
- * LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE; TRAINING_
+ * LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE,
+ * MAX_REJECTIONS; TRAINING_
  * ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
  * MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
  * THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
@@ -971,7 +983,10 @@ zstdpool_status zstdpool_pool_free(struct zstdpool_pool *pool);
  * is refused). size is the input's size in bytes, or ZSTDPOOL_SIZE_UNKNOWN: when
  * compressing, a known size is recorded in the frame, and an input of another size is
  * rejected (ZSTDPOOL_ERR_SIZE_MISMATCH); it also counts towards
- * ZSTDPOOL_OPT_TRAINING_MIN_BYTES. The strings are copied.
+ * ZSTDPOOL_OPT_TRAINING_MIN_BYTES, up to ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE (what a
+ * sample can use). When decompressing, size is the compressed input's size if known and
+ * only informs: the frame says how large the output is (within
+ * ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE). The strings are copied.
  *
  * Blocks while the pool holds ZSTDPOOL_OPT_QUEUE_CAPACITY entries (not when called from
  * one of the pool's callbacks, which never block here). The callbacks run on the pool's
@@ -1031,14 +1046,40 @@ zstdpool_status zstdpool_pool_flush(struct zstdpool_pool *pool);
 
 /**
  * Blocks until every entry added so far is finished (its done callback returned), except
- * entries waiting for more samples to train their category's dictionary: call
- * zstdpool_pool_flush() first to include them. The pool keeps running.
+ * entries waiting for more samples to train their category's dictionary (the original
+ * tool's wait: until the task queue is empty). Call zstdpool_pool_flush() first to
+ * include them; zstdpool_pool_collecting() tells how many still wait. The pool keeps
+ * running.
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL); ZSTDPOOL_ERR_WOULD_DEADLOCK from
  * inside one of the pool's own callbacks (returns at once). Thread-safety: any thread,
  * concurrently with other calls.
  */
 zstdpool_status zstdpool_pool_wait(struct zstdpool_pool *pool);
+
+/**
+ * Writes to *out how many entries wait for samples to train their category's dictionary:
+ * entries zstdpool_pool_wait() does not wait for. They end once enough samples arrive,
+ * or after zstdpool_pool_flush() or zstdpool_pool_stop().
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL). Thread-safety: any thread,
+ * concurrently with other calls.
+ */
+zstdpool_status zstdpool_pool_collecting(const struct zstdpool_pool *pool,
+                                         size_t *out);
+
+/**
+ * Cancels the pool, for a user who interrupts or a job the batch system kills: it takes
+ * no new entries (as after zstdpool_pool_stop()), every entry not being processed yet ends
+ * at once, rejected with ZSTDPOOL_ERR_CANCELLED (its done callback runs, as always), and
+ * entries being processed finish. Nothing is trained. The workers then exit;
+ * zstdpool_pool_join() waits for them. Every entry still ends exactly once.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL). Thread-safety: any thread,
+ * concurrently with other calls, including from the pool's callbacks and signal-handling
+ * threads (not from a signal handler itself).
+ */
+zstdpool_status zstdpool_pool_cancel(struct zstdpool_pool *pool);
 
 /**
  * Asks the pool to stop and returns at once: it takes no new entries
@@ -1179,8 +1220,9 @@ const char *zstdpool_batch_message(const struct zstdpool_batch *batch,
 void zstdpool_batch_free(struct zstdpool_batch *batch);
 
 /**
- * Writes the number of entries rejected so far to *out (indexes 0 to *out - 1 are valid
- * for zstdpool_pool_rejected()). It only grows while the pool runs.
+ * Writes the number of rejections listed so far to *out (indexes 0 to *out - 1 are valid
+ * for zstdpool_pool_rejected()): every rejected entry, up to ZSTDPOOL_OPT_MAX_REJECTIONS
+ * (zstdpool_pool_totals() counts them all). It only grows while the pool runs.
  *
  * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
  * Thread-safety: any thread, concurrently with other calls.

@@ -31,6 +31,10 @@ pub struct Config {
     pub queue_capacity: usize,
     /// Largest decompressed size of one entry: more is a rejection, not an out-of-memory.
     pub max_decompressed_size: u64,
+    /// Most rejections `Pool::rejected` lists (about 200 bytes each); later ones are still
+    /// counted and reported to their completion callbacks, so memory stays bounded however
+    /// many entries fail.
+    pub max_rejections: usize,
     /// When and how dictionaries are trained.
     pub training: TrainingConfig,
 }
@@ -98,6 +102,7 @@ impl Default for Config {
             processors: 0,
             queue_capacity: 4096,
             max_decompressed_size: 4 << 30,
+            max_rejections: 100_000,
             training: TrainingConfig::default(),
         }
     }
@@ -154,6 +159,7 @@ impl Config {
             check_range("processors", processors, -workers, -1)?;
         }
         check_range("queue_capacity", self.queue_capacity, 1, 1 << 24)?;
+        check_range("max_rejections", self.max_rejections, 0, 1 << 32)?;
         check_range(
             "max_decompressed_size",
             self.max_decompressed_size,

@@ -69,6 +69,8 @@ error_kinds! {
     Panic = 19, "internal error (panic)";
     /// The system refused a resource the pool needs (e.g. a worker thread).
     System = 20, "system resource unavailable";
+    /// The pool was cancelled before the entry was processed.
+    Cancelled = 21, "cancelled";
 }
 
 impl ErrorKind {

@@ -594,7 +594,9 @@ fn api_sequence(
                 add(entry, tracked)?;
             }
             Op::Flush => pool.flush(),
-            Op::Wait => pool.wait().unwrap(),
+            Op::Wait => {
+                pool.wait().unwrap();
+            }
             Op::FlushWait => {
                 pool.flush();
                 pool.wait().unwrap();

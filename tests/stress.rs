@@ -123,7 +123,9 @@ fn churn(seed: u64, done: Arc<AtomicBool>) -> (usize, usize) {
                 pool.stop();
                 let _ = pool.join(Some(Duration::from_millis(rng.below(3))));
             }
-            2 => pool.wait().unwrap(),
+            2 => {
+                pool.wait().unwrap();
+            }
             _ => {
                 pool.flush();
                 pool.stop();

@@ -57,6 +57,9 @@ pub const ZSTDPOOL_OPT_QUEUE_CAPACITY: i32 = 5;
 /// Largest decompressed size of one entry in bytes: more is a rejection
 /// (ZSTDPOOL_ERR_TOO_LARGE). At least 1. Default 4 GiB.
 pub const ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE: i32 = 6;
+/// Most rejections zstdpool_pool_rejected() lists (about 200 bytes each); later ones are
+/// still counted and reported to their done callbacks. Range 0..2^32. Default 100000.
+pub const ZSTDPOOL_OPT_MAX_REJECTIONS: i32 = 7;
 /// 1: train dictionaries for categories that have none; 0: use existing dictionaries only,
 /// compress other categories without one. Default 1.
 pub const ZSTDPOOL_OPT_TRAINING_ENABLED: i32 = 100;
@@ -198,6 +201,11 @@ static OPTIONS: &[OptionSpec] = &[
         ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE,
         c"max_decompressed_size",
         max_decompressed_size
+    ),
+    option!(
+        ZSTDPOOL_OPT_MAX_REJECTIONS,
+        c"max_rejections",
+        max_rejections
     ),
     option!(
         ZSTDPOOL_OPT_TRAINING_ENABLED,
@@ -398,7 +406,8 @@ pub unsafe extern "C" fn zstdpool_config_free(config: *mut zstdpool_config) {
 
 /// Sets one field of a configuration (option: one of the ZSTDPOOL_OPT_* constants, each
 /// documented with its range and default in the Options section near the top of this header:
-/// LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE; TRAINING_
+/// LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE,
+/// MAX_REJECTIONS; TRAINING_
 /// ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
 /// MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
 /// THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
@@ -499,7 +508,7 @@ mod tests {
             );
         }
         assert_eq!(config, Config::default());
-        assert!(read(&config, 7).is_err());
+        assert!(read(&config, 99).is_err());
     }
 
     #[test]
@@ -513,7 +522,7 @@ mod tests {
         // SAFETY: option names are static NUL-terminated strings.
         let name = unsafe { CStr::from_ptr(zstdpool_option_name(ZSTDPOOL_OPT_TRAINER_K)) };
         assert_eq!(name, c"training.trainer.k");
-        assert!(zstdpool_option_name(7).is_null());
+        assert!(zstdpool_option_name(99).is_null());
         let mut names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
         names.sort();
         names.dedup();

@@ -59,6 +59,8 @@ pub const ZSTDPOOL_ERR_ZSTD: i32 = 18;
 pub const ZSTDPOOL_ERR_PANIC: i32 = 19;
 /// The system refused a resource the pool needs (e.g. a worker thread could not be started).
 pub const ZSTDPOOL_ERR_SYSTEM: i32 = 20;
+/// The pool was cancelled (zstdpool_pool_cancel()) before the entry was processed.
+pub const ZSTDPOOL_ERR_CANCELLED: i32 = 21;
 
 /// The status code of an error kind.
 pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
@@ -165,6 +167,7 @@ mod tests {
             ZSTDPOOL_ERR_ZSTD,
             ZSTDPOOL_ERR_PANIC,
             ZSTDPOOL_ERR_SYSTEM,
+            ZSTDPOOL_ERR_CANCELLED,
         ];
         let codes: Vec<i32> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
         assert_eq!(constants.to_vec(), codes);

@@ -224,7 +224,10 @@ pub unsafe extern "C" fn zstdpool_pool_free(pool: *mut zstdpool_pool) -> zstdpoo
 /// is refused). size is the input's size in bytes, or ZSTDPOOL_SIZE_UNKNOWN: when
 /// compressing, a known size is recorded in the frame, and an input of another size is
 /// rejected (ZSTDPOOL_ERR_SIZE_MISMATCH); it also counts towards
-/// ZSTDPOOL_OPT_TRAINING_MIN_BYTES. The strings are copied.
+/// ZSTDPOOL_OPT_TRAINING_MIN_BYTES, up to ZSTDPOOL_OPT_TRAINING_MAX_SAMPLE_SIZE (what a
+/// sample can use). When decompressing, size is the compressed input's size if known and
+/// only informs: the frame says how large the output is (within
+/// ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE). The strings are copied.
 ///
 /// Blocks while the pool holds ZSTDPOOL_OPT_QUEUE_CAPACITY entries (not when called from
 /// one of the pool's callbacks, which never block here). The callbacks run on the pool's
@@ -327,8 +330,10 @@ pub unsafe extern "C" fn zstdpool_pool_flush(pool: *mut zstdpool_pool) -> zstdpo
 }
 
 /// Blocks until every entry added so far is finished (its done callback returned), except
-/// entries waiting for more samples to train their category's dictionary: call
-/// zstdpool_pool_flush() first to include them. The pool keeps running.
+/// entries waiting for more samples to train their category's dictionary (the original
+/// tool's wait: until the task queue is empty). Call zstdpool_pool_flush() first to
+/// include them; zstdpool_pool_collecting() tells how many still wait. The pool keeps
+/// running.
 ///
 /// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL); ZSTDPOOL_ERR_WOULD_DEADLOCK from
 /// inside one of the pool's own callbacks (returns at once). Thread-safety: any thread,
@@ -337,7 +342,49 @@ pub unsafe extern "C" fn zstdpool_pool_flush(pool: *mut zstdpool_pool) -> zstdpo
 pub unsafe extern "C" fn zstdpool_pool_wait(pool: *mut zstdpool_pool) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
-    handle::call("zstdpool_pool_wait", pool, |handle| handle.pool().wait())
+    handle::call("zstdpool_pool_wait", pool, |handle| {
+        handle.pool().wait().map(drop)
+    })
+}
+
+/// Writes to *out how many entries wait for samples to train their category's dictionary:
+/// entries zstdpool_pool_wait() does not wait for. They end once enough samples arrive,
+/// or after zstdpool_pool_flush() or zstdpool_pool_stop().
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL). Thread-safety: any thread,
+/// concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_collecting(
+    pool: *const zstdpool_pool,
+    out: *mut usize,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    handle::call("zstdpool_pool_collecting", pool, |handle| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
+        let out = unsafe { Out::new(out, "out") }?;
+        out.write(handle.pool().collecting());
+        Ok(())
+    })
+}
+
+/// Cancels the pool, for a user who interrupts or a job the batch system kills: it takes
+/// no new entries (as after zstdpool_pool_stop()), every entry not being processed yet ends
+/// at once, rejected with ZSTDPOOL_ERR_CANCELLED (its done callback runs, as always), and
+/// entries being processed finish. Nothing is trained. The workers then exit;
+/// zstdpool_pool_join() waits for them. Every entry still ends exactly once.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool NULL). Thread-safety: any thread,
+/// concurrently with other calls, including from the pool's callbacks and signal-handling
+/// threads (not from a signal handler itself).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_cancel(pool: *mut zstdpool_pool) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    handle::call("zstdpool_pool_cancel", pool, |handle| {
+        handle.pool().cancel();
+        Ok(())
+    })
 }
 
 /// Asks the pool to stop and returns at once: it takes no new entries

@@ -7,8 +7,9 @@ use super::args::Out;
 use super::error::zstdpool_status;
 use super::handle::{self, PoolRef, zstdpool_pool};
 
-/// Writes the number of entries rejected so far to *out (indexes 0 to *out - 1 are valid
-/// for zstdpool_pool_rejected()). It only grows while the pool runs.
+/// Writes the number of rejections listed so far to *out (indexes 0 to *out - 1 are valid
+/// for zstdpool_pool_rejected()): every rejected entry, up to ZSTDPOOL_OPT_MAX_REJECTIONS
+/// (zstdpool_pool_totals() counts them all). It only grows while the pool runs.
 ///
 /// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (pool or out NULL; *out is then not written).
 /// Thread-safety: any thread, concurrently with other calls.
@@ -22,8 +23,7 @@ pub unsafe extern "C" fn zstdpool_pool_rejected_count(
     handle::call("zstdpool_pool_rejected_count", pool, |handle| {
         // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
         let out = unsafe { Out::new(out, "out") }?;
-        let count = handle.pool().totals().rejected;
-        out.write(usize::try_from(count).unwrap_or(usize::MAX));
+        out.write(handle.pool().rejected_listed());
         Ok(())
     })
 }

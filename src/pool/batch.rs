@@ -267,6 +267,10 @@ pub(crate) fn run_group(
     let max = shared.config.max_decompressed_size;
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
     for &(index, part) in &items {
+        if shared.is_cancelled() {
+            outcomes.push(Err(cancelled()));
+            continue;
+        }
         let part = &parts[part as usize].1;
         let Some(processor) = slot.as_mut() else {
             outcomes.push(Err(Error::new(
@@ -308,6 +312,11 @@ pub(crate) fn run_group(
     }
     finish_group(shared, &batch, &parts, &items, outcomes, buffer);
     slot
+}
+
+/// The error of an entry the pool was cancelled before processing.
+pub(crate) fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "cancelled before it was processed")
 }
 
 /// Compresses or decompresses one entry of a group, appending its output to `buffer`.
@@ -393,11 +402,7 @@ fn finish_group(
     // before the batch's done runs, and done before the pool holds them no more (so `wait`
     // returns after it).
     if !rejections.is_empty() {
-        shared
-            .rejected
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(rejections);
+        shared.list_rejections(rejections);
     }
     for ((_, part), &(done, rejected, raw, compressed)) in parts.iter().zip(&tally) {
         part.counts.finish_many(done, rejected, raw, compressed);

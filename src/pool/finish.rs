@@ -33,10 +33,7 @@ impl Shared {
         // The rejection is listed before it is counted: a reader who sees the count can
         // fetch that many rejections.
         if let Err(rejection) = result {
-            self.rejected
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(rejection);
+            self.list_rejections([rejection]);
         }
         self.totals.finish(ok, raw, compressed);
         counts.finish(ok, raw, compressed);

@@ -223,15 +223,33 @@ impl Pool {
     }
 
     /// Blocks until every entry added is finished, except entries waiting for more samples
-    /// (call `flush` first to include them). Refused from inside the pool's own callbacks.
-    pub fn wait(&self) -> Result<(), Error> {
+    /// (call `flush` first to include them, as the original tool's `wait` waits for the
+    /// task queue only); returns how many entries still wait for samples (0: all ended).
+    /// Refused from inside the pool's own callbacks.
+    pub fn wait(&self) -> Result<usize, Error> {
         self.refuse_on_worker("wait")?;
         let flow = &self.shared.flow;
         drop(
             self.shared
                 .sleep_until(self.shared.lock(), None, |_| flow.idle()),
         );
-        Ok(())
+        Ok(flow.collecting())
+    }
+
+    /// Entries waiting for samples to train their category's dictionary (they end after
+    /// enough samples arrive, or after `flush` or `stop`).
+    pub fn collecting(&self) -> usize {
+        self.shared.flow.collecting()
+    }
+
+    /// The number of rejections listed (`rejected()`): all of them, up to
+    /// `Config::max_rejections`.
+    pub fn rejected_listed(&self) -> usize {
+        self.shared
+            .rejected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     /// Asks the pool to stop: it takes no new entries, trains what waits for samples,
@@ -249,6 +267,25 @@ impl Pool {
             }
             Lifecycle::Stopping | Lifecycle::Stopped => {}
         }
+        shared.changed.notify_all();
+    }
+
+    /// Cancels: the pool takes no new entries (as after `stop`), every entry not being
+    /// processed yet ends at once, rejected as `Cancelled` (waiting for samples, queued, or
+    /// in a group not started), and entries being processed finish. Nothing is trained.
+    /// Then the workers exit; `join` waits for them. Accounting stays exact: every entry
+    /// still ends once. Cancelling a stopped pool does nothing.
+    pub fn cancel(&self) {
+        let shared = &self.shared;
+        let mut st = shared.lock();
+        shared.cancelled.store(true, Ordering::SeqCst);
+        match st.lifecycle {
+            Lifecycle::Idle => st.lifecycle = Lifecycle::Stopped,
+            Lifecycle::Running => st.lifecycle = Lifecycle::Stopping,
+            Lifecycle::Stopping | Lifecycle::Stopped => {}
+        }
+        shared.cancel_collecting(&mut st);
+        shared.exit_if_done(&mut st);
         shared.changed.notify_all();
     }
 

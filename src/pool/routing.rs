@@ -59,8 +59,16 @@ impl Shared {
         }
     }
 
-    /// Moves a job on according to its category's dictionary stage.
+    /// Moves a job on according to its category's dictionary stage (or, once the pool is
+    /// cancelled, to its rejection).
     fn route(&self, category: &mut Category, job: Job) {
+        if self.is_cancelled() {
+            self.send(Task::Reject {
+                job: Box::new(job),
+                error: super::batch::cancelled(),
+            });
+            return;
+        }
         match &mut category.stage {
             Stage::Loading { waiting } | Stage::Training { waiting } => waiting.push(job),
             Stage::Ready { dict, .. } => self.send(Task::Process {
@@ -82,7 +90,10 @@ impl Shared {
                 oldest,
             } => {
                 *oldest = (*oldest).min(job.seq);
-                *bytes = bytes.saturating_add(job.entry.size.unwrap_or(0));
+                // A declared size counts only as far as a sample can use it: one entry that
+                // declares a terabyte must not start training on itself alone.
+                let sample = self.config.training.max_sample_size as u64;
+                *bytes = bytes.saturating_add(job.entry.size.unwrap_or(0).min(sample));
                 jobs.push(job);
                 self.flow.collecting.fetch_add(1, Ordering::SeqCst);
             }
@@ -213,6 +224,23 @@ impl Shared {
             job: Box::new(job),
             error,
         });
+    }
+
+    /// Cancels: every job waiting for samples is rejected now (the others are rejected by
+    /// `route` or by the worker that meets them, see `Shared::cancelled`).
+    pub fn cancel_collecting(&self, control: &mut Control) {
+        for category in control.categories.values_mut() {
+            if let Stage::Collecting { jobs, .. } = &mut category.stage {
+                let jobs = std::mem::take(jobs);
+                self.flow.collecting.fetch_sub(jobs.len(), Ordering::SeqCst);
+                for job in jobs {
+                    self.send(Task::Reject {
+                        job: Box::new(job),
+                        error: super::batch::cancelled(),
+                    });
+                }
+            }
+        }
     }
 
     /// Records per-category details once its dictionary is known.

@@ -3,7 +3,7 @@
 //! `finish.rs` (an entry's end), `sleep.rs` (blocking and waking callers).
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -96,6 +96,8 @@ pub(crate) struct Shared {
     pub processors: Processors<Processor>,
     /// Dictionaries found by frame id (decompression of entries without a category).
     pub by_id: ById,
+    /// Set by `Pool::cancel`: entries not processed yet are rejected as `Cancelled`.
+    pub cancelled: AtomicBool,
     /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
     pub volumes: Mutex<HashMap<String, u64>>,
 }
@@ -131,6 +133,7 @@ impl Shared {
             },
             processors,
             by_id: ById::default(),
+            cancelled: AtomicBool::new(false),
             config,
             volumes: Mutex::new(HashMap::new()),
         }
@@ -154,6 +157,18 @@ impl Shared {
     /// consistent.
     pub fn lock(&self) -> MutexGuard<'_, Control> {
         self.control.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// True once the pool was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Lists a rejection, unless `max_rejections` are listed already (it is still counted).
+    pub fn list_rejections(&self, rejections: impl IntoIterator<Item = Rejection>) {
+        let mut list = self.rejected.lock().unwrap_or_else(|e| e.into_inner());
+        let room = self.config.max_rejections.saturating_sub(list.len());
+        list.extend(rejections.into_iter().take(room));
     }
 
     /// Queues a task for the workers.

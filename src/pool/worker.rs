@@ -49,12 +49,22 @@ pub(crate) fn run(shared: Arc<Shared>) {
         };
         match task {
             Ok(Task::Exit) | Err(_) => break,
+            Ok(Task::Process { job, .. }) if shared.is_cancelled() => {
+                let rejection = job.rejection(batch::cancelled());
+                shared.finish(job, Err(rejection));
+            }
             Ok(Task::Process { job, dict }) => kept = process(&shared, kept.take(), job, dict),
             Ok(Task::Reject { job, error }) => {
                 let rejection = job.rejection(error);
                 shared.finish(*job, Err(rejection));
             }
             Ok(Task::Load { category }) => load(&shared, &category),
+            Ok(Task::Train { jobs, .. }) if shared.is_cancelled() => {
+                for job in jobs {
+                    let rejection = job.rejection(batch::cancelled());
+                    shared.finish(job, Err(rejection));
+                }
+            }
             Ok(Task::Train { category, jobs }) => train(&shared, &category, jobs),
             Ok(Task::Group(group)) => kept = batch::run_group(&shared, kept.take(), group),
         }

@@ -709,6 +709,7 @@ static const bad_value BAD_VALUES[] = {
     {ZSTDPOOL_OPT_PROCESSORS, -2000, "invalid processors"},
     {ZSTDPOOL_OPT_QUEUE_CAPACITY, 0, "invalid queue_capacity"},
     {ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE, 0, "invalid max_decompressed_size"},
+    {ZSTDPOOL_OPT_MAX_REJECTIONS, -1, "invalid max_rejections"},
     {ZSTDPOOL_OPT_TRAINING_ENABLED, -1, "invalid training.enabled"},
     {ZSTDPOOL_OPT_TRAINING_DICT_SIZE, 100, "invalid training.dict_size"},
     {ZSTDPOOL_OPT_TRAINING_DICT_SIZE, -1, "invalid training.dict_size"},
@@ -719,6 +720,7 @@ static const bad_value BAD_VALUES[] = {
     {ZSTDPOOL_OPT_TRAINING_EFFORT, 3, "invalid training.effort"},
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, 255, "invalid training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, 1023, "invalid training.max_bytes"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, -1, "invalid training.category_volume"},
     {ZSTDPOOL_OPT_TRAINER_K, 8, "invalid training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, 17, "invalid training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, 32, "invalid training.trainer.f"},
@@ -843,6 +845,7 @@ static const header_option HEADER_OPTIONS[] = {
     {ZSTDPOOL_OPT_PROCESSORS, "processors"},
     {ZSTDPOOL_OPT_QUEUE_CAPACITY, "queue_capacity"},
     {ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE, "max_decompressed_size"},
+    {ZSTDPOOL_OPT_MAX_REJECTIONS, "max_rejections"},
     {ZSTDPOOL_OPT_TRAINING_ENABLED, "training.enabled"},
     {ZSTDPOOL_OPT_TRAINING_DICT_SIZE, "training.dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, "training.min_samples"},
@@ -852,6 +855,7 @@ static const header_option HEADER_OPTIONS[] = {
     {ZSTDPOOL_OPT_TRAINING_EFFORT, "training.effort"},
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, "training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, "training.max_bytes"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, "training.category_volume"},
     {ZSTDPOOL_OPT_TRAINER_K, "training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, "training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, "training.trainer.f"},
@@ -866,7 +870,7 @@ static const header_option HEADER_OPTIONS[] = {
 #define N_HEADER_OPTIONS (sizeof HEADER_OPTIONS / sizeof HEADER_OPTIONS[0])
 
 static void test_options(void) {
-    static const zstdpool_option UNKNOWN[] = {0, -1, 7, 99, 110, 210, 9999, INT32_MIN, INT32_MAX};
+    static const zstdpool_option UNKNOWN[] = {0, -1, 8, 99, 110, 210, 9999, INT32_MIN, INT32_MAX};
     zstdpool_config *cfg = NULL;
     size_t count = zstdpool_option_count(), i, j;
     int increasing = 1, once = 1, known = 1, in_bad_values = 1;
@@ -1573,10 +1577,10 @@ static void test_reentrancy(void) {
 /* ------------------------------------------------------------------------------------ */
 
 static void test_status_strings(void) {
-    const char *seen[ZSTDPOOL_ERR_SYSTEM + 1];
+    const char *seen[ZSTDPOOL_ERR_CANCELLED + 1];
     int code, other, distinct = 1;
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_OK), "ok") == 0);
-    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_SYSTEM; code++) {
+    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_CANCELLED; code++) {
         seen[code] = zstdpool_status_str(code);
         CHECK(seen[code] != NULL && seen[code][0] != '\0');
         CHECK(strcmp(seen[code], "unknown status") != 0);
@@ -1586,7 +1590,7 @@ static void test_status_strings(void) {
     }
     CHECK(distinct);
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_READ), "reading the input failed") == 0);
-    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_SYSTEM + 1), "unknown status") == 0);
+    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_CANCELLED + 1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_status_str(-1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_TRAINED), "trained") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_DID_NOT_HELP), "did_not_help") == 0);
@@ -1603,7 +1607,7 @@ static void test_status_strings(void) {
     CHECK(ZSTDPOOL_ERR_NOT_ZSTD == 14 && ZSTDPOOL_ERR_TRUNCATED == 15);
     CHECK(ZSTDPOOL_ERR_CORRUPT == 16 && ZSTDPOOL_ERR_TOO_LARGE == 17);
     CHECK(ZSTDPOOL_ERR_ZSTD == 18 && ZSTDPOOL_ERR_PANIC == 19);
-    CHECK(ZSTDPOOL_ERR_SYSTEM == 20);
+    CHECK(ZSTDPOOL_ERR_SYSTEM == 20 && ZSTDPOOL_ERR_CANCELLED == 21);
 }
 
 static void test_versions(void) {
