@@ -88,6 +88,12 @@
 #define ZSTDPOOL_QUOTE_EXPANDED_(x) #x
 
 /**
+ * Longest file stem (escaped name) kept whole: file systems allow 255 bytes per name, and
+ * the extension and the temporary files' suffixes need room.
+ */
+#define MAX_STEM 200
+
+/**
  * Major version of the header (the library's version at the time it was generated).
  */
 #define ZSTDPOOL_VERSION_MAJOR 0
@@ -551,6 +557,13 @@ typedef int32_t zstdpool_status;
 typedef int32_t zstdpool_option;
 
 /**
+ * Called once per dictionary name by zstdpool_provider_list(), in sorted order; name is
+ * valid during the call only. Returning nonzero stops the listing.
+ */
+typedef int32_t (*zstdpool_name_fn)(void *user_data,
+                                    const char *name);
+
+/**
  * A provider's get callback: looks the dictionary `name` up in the caller's store.
  *
  * To hand a dictionary over, call zstdpool_dict_buffer_set(out, bytes, len) (it copies the
@@ -876,16 +889,64 @@ zstdpool_status zstdpool_dict_buffer_set(struct zstdpool_dict_buffer *out,
 /**
  * Creates a provider that stores dictionaries as files in the directory path (created,
  * with its parents, if missing): one standard zstd dictionary per name, usable with
- * `zstd -D`, named after the dictionary name with bytes other than letters, digits, '-',
- * '_' and '.' written as %XX, plus ".zdict". Files are written atomically.
+ * `zstd -D`, written atomically. A file is named after its dictionary: ASCII letters,
+ * digits, '-', '_', '.' (not first) and non-ASCII characters as they are, other bytes as
+ * %XX, then ".zdict" ("Gauss_#_#.log" -> "Gauss_%23_%23.log.zdict"); a name longer than
+ * 200 bytes so written keeps its first 183 bytes, then '~' and 16 hex digits of a hash of
+ * the whole name. Decompression finds these files by dictionary id too.
  *
  * On success writes the new handle to *out; the caller owns it and frees it with
- * zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if path or out is NULL;
- * ZSTDPOOL_ERR_PROVIDER if the directory cannot be created (*out is then not written).
+ * zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if path or out is NULL
+ * or path is ""; ZSTDPOOL_ERR_PROVIDER if the directory cannot be created (*out is then
+ * not written).
  * Thread-safety: any thread.
  */
 zstdpool_status zstdpool_provider_dir_new(const char *path,
                                           struct zstdpool_provider **out);
+
+/**
+ * Looks the dictionary name up in the provider (as a pool does): writes its size to *len
+ * and, when cap >= *len, copies it into buf (buf may be NULL when cap is 0: call once with
+ * cap 0 to learn the size). With dictionaries read this way and stored with
+ * zstdpool_provider_put() into another provider, frames made in one process can be read
+ * in another.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider, name or len NULL, name not UTF-8, buf
+ * NULL with cap > 0); ZSTDPOOL_ERR_DICT_MISSING when the provider has no dictionary under
+ * that name; ZSTDPOOL_ERR_PROVIDER when the store fails. Thread-safety: any thread,
+ * concurrently with the pools using the provider.
+ */
+zstdpool_status zstdpool_provider_get(const struct zstdpool_provider *provider,
+                                      const char *name,
+                                      uint8_t *buf,
+                                      size_t cap,
+                                      size_t *len);
+
+/**
+ * Stores the len bytes at data as the dictionary name (replacing any), as a pool does
+ * after training: to preload a provider with dictionaries from elsewhere.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider, name or data NULL, name not UTF-8 or
+ * ""); ZSTDPOOL_ERR_BAD_DICTIONARY when the bytes are not a zstd dictionary with an id;
+ * ZSTDPOOL_ERR_PROVIDER when the store fails. Thread-safety: any thread, concurrently with
+ * the pools using the provider.
+ */
+zstdpool_status zstdpool_provider_put(const struct zstdpool_provider *provider,
+                                      const char *name,
+                                      const uint8_t *data,
+                                      size_t len);
+
+/**
+ * Lists the names of the dictionaries the provider holds, calling each_name for each
+ * (on the calling thread, before this returns).
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider or each_name NULL);
+ * ZSTDPOOL_ERR_PROVIDER when the store cannot be read or cannot list (a callback
+ * provider). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_provider_list(const struct zstdpool_provider *provider,
+                                       zstdpool_name_fn each_name,
+                                       void *user_data);
 
 /**
  * Creates a provider that keeps dictionaries in memory, for as long as the provider lives

@@ -484,6 +484,11 @@ mod rejection_race {
                     zstdpool_config_set(config, ZSTDPOOL_OPT_WORKERS, 16),
                     ZSTDPOOL_OK
                 );
+                // Every rejection listed (the default keeps the first 100,000).
+                assert_eq!(
+                    zstdpool_config_set(config, ZSTDPOOL_OPT_MAX_REJECTIONS, ENTRIES as i64),
+                    ZSTDPOOL_OK
+                );
                 assert_eq!(zstdpool_provider_memory_new(&mut provider), ZSTDPOOL_OK);
                 assert_eq!(
                     zstdpool_compressor_new(config, provider, &mut pool),

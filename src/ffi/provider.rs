@@ -82,12 +82,16 @@ fn give(out: Out<*mut zstdpool_provider>, inner: Arc<dyn DictProvider>) {
 
 /// Creates a provider that stores dictionaries as files in the directory path (created,
 /// with its parents, if missing): one standard zstd dictionary per name, usable with
-/// `zstd -D`, named after the dictionary name with bytes other than letters, digits, '-',
-/// '_' and '.' written as %XX, plus ".zdict". Files are written atomically.
+/// `zstd -D`, written atomically. A file is named after its dictionary: ASCII letters,
+/// digits, '-', '_', '.' (not first) and non-ASCII characters as they are, other bytes as
+/// %XX, then ".zdict" ("Gauss_#_#.log" -> "Gauss_%23_%23.log.zdict"); a name longer than
+/// 200 bytes so written keeps its first 183 bytes, then '~' and 16 hex digits of a hash of
+/// the whole name. Decompression finds these files by dictionary id too.
 ///
 /// On success writes the new handle to *out; the caller owns it and frees it with
-/// zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if path or out is NULL;
-/// ZSTDPOOL_ERR_PROVIDER if the directory cannot be created (*out is then not written).
+/// zstdpool_provider_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if path or out is NULL
+/// or path is ""; ZSTDPOOL_ERR_PROVIDER if the directory cannot be created (*out is then
+/// not written).
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zstdpool_provider_dir_new(
@@ -102,6 +106,12 @@ pub unsafe extern "C" fn zstdpool_provider_dir_new(
         let bytes = unsafe { std::ffi::CStr::from_ptr(path) }.to_bytes();
         // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
         let out = unsafe { Out::new(out, "out") }?;
+        if bytes.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "path: empty directory path (use \".\" for the current directory)",
+            ));
+        }
         let dir = Path::new(OsStr::from_bytes(bytes));
         let provider = DirectoryProvider::new(dir).map_err(|e| {
             Error::new(
@@ -116,6 +126,135 @@ pub unsafe extern "C" fn zstdpool_provider_dir_new(
         Ok(())
     });
     error::status("zstdpool_provider_dir_new", result)
+}
+
+/// Looks the dictionary name up in the provider (as a pool does): writes its size to *len
+/// and, when cap >= *len, copies it into buf (buf may be NULL when cap is 0: call once with
+/// cap 0 to learn the size). With dictionaries read this way and stored with
+/// zstdpool_provider_put() into another provider, frames made in one process can be read
+/// in another.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider, name or len NULL, name not UTF-8, buf
+/// NULL with cap > 0); ZSTDPOOL_ERR_DICT_MISSING when the provider has no dictionary under
+/// that name; ZSTDPOOL_ERR_PROVIDER when the store fails. Thread-safety: any thread,
+/// concurrently with the pools using the provider.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_get(
+    provider: *const zstdpool_provider,
+    name: *const c_char,
+    buf: *mut u8,
+    cap: usize,
+    len: *mut usize,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live provider handle.
+        let provider = unsafe { args::borrow(provider, "provider") }?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string, valid during the call.
+        let name = unsafe { args::utf8(name, "name") }?;
+        // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
+        let len = unsafe { Out::new(len, "len") }?;
+        if buf.is_null() && cap > 0 {
+            return Err(args::null("buf"));
+        }
+        let dict = provider
+            .inner
+            .get(name)
+            .map_err(|e| Error::new(ErrorKind::Provider, format!("getting '{name}': {e}")))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::DictMissing,
+                    format!("no dictionary is stored under '{name}'"),
+                )
+            })?;
+        if cap >= dict.len() && !dict.is_empty() {
+            // SAFETY: `buf` is non-NULL (cap > 0) with `cap` writable bytes, the caller's
+            // promise, not aliased by any Rust object during the call.
+            let out = unsafe { std::slice::from_raw_parts_mut(buf, dict.len()) };
+            out.copy_from_slice(&dict);
+        }
+        len.write(dict.len());
+        Ok(())
+    });
+    error::status("zstdpool_provider_get", result)
+}
+
+/// Stores the len bytes at data as the dictionary name (replacing any), as a pool does
+/// after training: to preload a provider with dictionaries from elsewhere.
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider, name or data NULL, name not UTF-8 or
+/// ""); ZSTDPOOL_ERR_BAD_DICTIONARY when the bytes are not a zstd dictionary with an id;
+/// ZSTDPOOL_ERR_PROVIDER when the store fails. Thread-safety: any thread, concurrently with
+/// the pools using the provider.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_put(
+    provider: *const zstdpool_provider,
+    name: *const c_char,
+    data: *const u8,
+    len: usize,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live provider handle.
+        let provider = unsafe { args::borrow(provider, "provider") }?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string, valid during the call.
+        let name = unsafe { args::utf8(name, "name") }?;
+        if name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "name: empty dictionary name",
+            ));
+        }
+        // SAFETY: the caller passes NULL or `len` readable bytes.
+        let data = unsafe { args::bytes(data, len, "data") }?;
+        if crate::libzstd::dictionary_id(data) == 0 {
+            return Err(Error::new(
+                ErrorKind::BadDictionary,
+                format!("'{name}': the bytes are not a zstd dictionary with an id"),
+            ));
+        }
+        provider
+            .inner
+            .put(name, data)
+            .map_err(|e| Error::new(ErrorKind::Provider, format!("storing '{name}': {e}")))
+    });
+    error::status("zstdpool_provider_put", result)
+}
+
+/// Called once per dictionary name by zstdpool_provider_list(), in sorted order; name is
+/// valid during the call only. Returning nonzero stops the listing.
+pub type zstdpool_name_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, name: *const c_char) -> i32>;
+
+/// Lists the names of the dictionaries the provider holds, calling each_name for each
+/// (on the calling thread, before this returns).
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (provider or each_name NULL);
+/// ZSTDPOOL_ERR_PROVIDER when the store cannot be read or cannot list (a callback
+/// provider). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_provider_list(
+    provider: *const zstdpool_provider,
+    each_name: zstdpool_name_fn,
+    user_data: *mut c_void,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live provider handle.
+        let provider = unsafe { args::borrow(provider, "provider") }?;
+        let each_name = each_name.ok_or_else(|| args::null("each_name"))?;
+        let names = provider
+            .inner
+            .names()
+            .map_err(|e| Error::new(ErrorKind::Provider, format!("listing: {e}")))?;
+        for name in names {
+            let name = super::strings::lossy_cstring(name);
+            // SAFETY: the caller's callback with its own user_data; `name` is valid during
+            // the call.
+            if unsafe { each_name(user_data, name.as_ptr()) } != 0 {
+                break;
+            }
+        }
+        Ok(())
+    });
+    error::status("zstdpool_provider_list", result)
 }
 
 /// Creates a provider that keeps dictionaries in memory, for as long as the provider lives

@@ -160,7 +160,11 @@ impl Shared {
                     group.bytes += source.data(index).len();
                 }
                 // Loading, collecting, training or failed: the entry goes alone, as a job.
-                None => self.admit(control, job_entry(batch, index)),
+                None => {
+                    let ended = Arc::clone(batch);
+                    let hook = Box::new(move || ended.ended(1));
+                    self.admit_with(control, job_entry(batch, index), Some(hook));
+                }
             }
             index += 1;
         }
@@ -176,7 +180,8 @@ impl Shared {
 }
 
 /// Entry `index` of `batch` as a single entry: it reads from the batch's memory and its
-/// output or rejection goes into the batch's slot.
+/// output or rejection goes into the batch's slot (the batch learns it ended once it is
+/// counted: the hook `admit_batch` gives it).
 fn job_entry(batch: &Arc<BatchState>, index: usize) -> Entry {
     let source = &batch.source;
     let output = Arc::new(Mutex::new(Vec::new()));
@@ -205,7 +210,6 @@ fn job_entry(batch: &Arc<BatchState>, index: usize) -> Entry {
                     Err(rejection) => Slot::Rejected(Box::new(rejection.clone())),
                 };
             }
-            done_batch.ended(1);
         })
 }
 

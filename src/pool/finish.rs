@@ -16,7 +16,10 @@ impl Shared {
     /// rejected, was the last one after `stop`, or someone waits for this moment.
     pub fn finish(&self, job: Job, result: EntryResult) {
         let Job {
-            mut entry, counts, ..
+            mut entry,
+            counts,
+            on_counted,
+            ..
         } = job;
         if let Some(done) = entry.completion.take() {
             // A panicking completion callback must not take the worker down.
@@ -37,6 +40,11 @@ impl Shared {
         }
         self.totals.finish(ok, raw, compressed);
         counts.finish(ok, raw, compressed);
+        if let Some(hook) = on_counted {
+            // The pool's own code (a batch's end), which runs the caller's batch callback
+            // under its own panic guard.
+            hook();
+        }
         self.ended(1);
     }
 

@@ -18,6 +18,9 @@ pub(crate) struct Job {
     pub prefix: Vec<u8>,
     /// The counts of the entry's category.
     pub counts: Arc<AtomicCounts>,
+    /// Runs once the job is counted, before the pool stops holding it (a batch entry ends
+    /// its batch there, so that the batch's output comes with its counts complete).
+    pub on_counted: Option<Box<dyn FnOnce() + Send>>,
 }
 
 impl Job {

@@ -17,6 +17,16 @@ impl Shared {
     /// Takes a new entry: wraps it in a job with its sequence number and its category's
     /// counters, and moves it towards a worker.
     pub fn admit(&self, control: &mut Control, entry: Entry) {
+        self.admit_with(control, entry, None);
+    }
+
+    /// `admit`, with a hook run once the entry is counted (see `Job::on_counted`).
+    pub fn admit_with(
+        &self,
+        control: &mut Control,
+        entry: Entry,
+        on_counted: Option<Box<dyn FnOnce() + Send>>,
+    ) {
         let seq = control.next_seq;
         control.next_seq += 1;
         self.flow.in_flight.fetch_add(1, Ordering::SeqCst);
@@ -52,6 +62,7 @@ impl Shared {
             prefix: Vec::new(),
             counts: Arc::clone(&category.counts),
             entry,
+            on_counted,
         };
         self.route(category, job);
         if let Some(key) = key {

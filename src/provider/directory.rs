@@ -13,9 +13,16 @@ use super::{DictProvider, ProviderError};
 /// The file name extension of dictionary files.
 pub const DICT_EXTENSION: &str = "zdict";
 
+/// Longest file stem (escaped name) kept whole: file systems allow 255 bytes per name, and
+/// the extension and the temporary files' suffixes need room.
+pub const MAX_STEM: usize = 200;
+
 /// Dictionaries stored as `DIR/<name>.zdict`. Names are escaped so that any name maps to one
-/// plain file name: bytes other than ASCII letters, digits, `-`, `_` and `.` become `%XX`
-/// (`Gauss_#_#.log` is stored as `Gauss_%23_%23.log.zdict`).
+/// file name of its own: ASCII letters, digits, `-`, `_`, `.` (not first) and every
+/// non-ASCII character stay as they are, other bytes become `%XX` (`Gauss_#_#.log` is
+/// stored as `Gauss_%23_%23.log.zdict`, `été` as `été.zdict`). A name whose escaped form
+/// passes [`MAX_STEM`] bytes keeps its first part and ends in `~` and a hash of the whole
+/// name (`~` is always escaped otherwise, so the two forms never meet).
 #[derive(Debug)]
 pub struct DirectoryProvider {
     dir: PathBuf,
@@ -29,6 +36,12 @@ impl DirectoryProvider {
     /// A store in `dir`, created (with its parents) if it does not exist.
     pub fn new(dir: impl Into<PathBuf>) -> io::Result<DirectoryProvider> {
         let dir = dir.into();
+        if dir.as_os_str().is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the dictionary directory is an empty path (use \".\" for the current directory)",
+            ));
+        }
         fs::create_dir_all(&dir)?;
         Ok(DirectoryProvider {
             dir,
@@ -51,16 +64,40 @@ impl DirectoryProvider {
 /// Escapes a dictionary name into a safe file name (see [`DirectoryProvider`]).
 fn escape(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    for &b in name.as_bytes() {
-        let plain =
-            b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && !out.is_empty());
+    for c in name.chars() {
+        let plain = c.is_ascii_alphanumeric()
+            || c == '-'
+            || c == '_'
+            || (c == '.' && !out.is_empty())
+            || !c.is_ascii();
         if plain {
-            out.push(char::from(b));
+            out.push(c);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push_str(&format!("%{:02X}", c as u32));
         }
     }
-    out
+    if out.len() <= MAX_STEM {
+        return out;
+    }
+    // Keep room for `~` and 16 hex digits; cut at a character boundary, never inside `%XX`.
+    let mut cut = MAX_STEM - 17;
+    while !out.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let bytes = out.as_bytes();
+    if bytes[cut - 1] == b'%' {
+        cut -= 1;
+    } else if bytes[cut - 2] == b'%' {
+        cut -= 2;
+    }
+    format!("{}~{:016x}", &out[..cut], fnv1a(name.as_bytes()))
+}
+
+/// FNV-1a, 64 bits: a stable hash (the same on every platform and version) for long names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The name a dictionary file stands for (the inverse of [`escape`]), or `None` for a file
@@ -134,6 +171,30 @@ impl DirectoryProvider {
 }
 
 impl DictProvider for DirectoryProvider {
+    /// The names of the dictionary files; a name shortened with a hash (see
+    /// [`DirectoryProvider`]) cannot be recovered from its file and is left out.
+    fn names(&self) -> Result<Vec<String>, ProviderError> {
+        let listing =
+            fs::read_dir(&self.dir).map_err(|e| format!("listing {}: {e}", self.dir.display()))?;
+        let mut names = Vec::new();
+        for file in listing {
+            let path = file
+                .map_err(|e| format!("listing {}: {e}", self.dir.display()))?
+                .path();
+            if path.extension().is_none_or(|e| e != DICT_EXTENSION) {
+                continue;
+            }
+            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            if let Some(name) = unescape(stem).filter(|name| escape(name) == stem) {
+                names.push(name);
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
     fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
         let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
         if !by_id.contains_key(&id) {
@@ -196,9 +257,30 @@ mod tests {
         assert_eq!(escape("a/b"), "a%2Fb");
         assert_eq!(escape(".hidden"), "%2Ehidden");
         assert_eq!(escape(""), "");
-        for name in ["Gauss_#_#.log", "a/b", ".hidden", "été", ""] {
+        assert_eq!(escape("été"), "été");
+        for name in ["Gauss_#_#.log", "a/b", ".hidden", "été", "ünï/cødé", ""] {
             assert_eq!(unescape(&escape(name)).as_deref(), Some(name));
         }
         assert_eq!(unescape("%G1"), None);
+    }
+
+    #[test]
+    fn long_names_keep_a_prefix_and_a_hash_and_stay_distinct() {
+        use super::MAX_STEM;
+        let a = format!("{}a", "x/".repeat(200));
+        let b = format!("{}b", "x/".repeat(200));
+        let (ea, eb) = (escape(&a), escape(&b));
+        assert!(
+            ea.len() <= MAX_STEM && eb.len() <= MAX_STEM,
+            "{} {}",
+            ea.len(),
+            eb.len()
+        );
+        assert_ne!(ea, eb);
+        assert!(ea.starts_with("x%2Fx%2F"));
+        assert_eq!(ea, escape(&a), "stable");
+        let wide = "é".repeat(150);
+        assert!(escape(&wide).len() <= MAX_STEM);
+        assert!(escape(&wide).is_char_boundary(escape(&wide).len() - 17));
     }
 }

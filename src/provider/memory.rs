@@ -43,6 +43,11 @@ impl DictProvider for MemoryProvider {
         Ok(())
     }
 
+    fn names(&self) -> Result<Vec<String>, ProviderError> {
+        let dicts = self.dicts.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(dicts.keys().cloned().collect())
+    }
+
     fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
         let dicts = self.dicts.lock().unwrap_or_else(|e| e.into_inner());
         let mut found = dicts.iter().filter(|(_, dict)| dictionary_id(dict) == id);

@@ -25,4 +25,9 @@ pub trait DictProvider: Send + Sync {
         let _ = id;
         Ok(None)
     }
+    /// The names of the dictionaries stored, sorted (to export, copy or preload them). The
+    /// default: a store that cannot list says so.
+    fn names(&self) -> Result<Vec<String>, ProviderError> {
+        Err("this dictionary provider cannot list its dictionaries".into())
+    }
 }

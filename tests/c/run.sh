@@ -62,13 +62,14 @@ build() { # build MODE C-COMPILER C++-COMPILER EXTRA-FLAGS...
     mkdir -p "$dir"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/api_test.c -o "$dir/api_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/batch_test.c -o "$dir/batch_test" "${link[@]}"
+    "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/traps_test.c -o "$dir/traps_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_twice.c -o "$dir/header_twice" "${link[@]}"
     "$cpp" -std=c++11 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_cpp.cpp -o "$dir/header_cpp" "${link[@]}"
     # The C++ wrapper include/zstdpool.hpp (C++17).
     "$cpp" -std=c++17 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/cpp_wrapper_test.cpp -o "$dir/cpp_wrapper_test" "${link[@]}"
 }
 
-tests="api_test batch_test header_twice header_cpp cpp_wrapper_test"
+tests="api_test batch_test traps_test header_twice header_cpp cpp_wrapper_test"
 passed_total=0
 failed_total=0
 
