@@ -43,6 +43,34 @@ pub enum ErrorKind {
     Zstd,
     /// A bug: a panic inside the pool, caught and turned into this error.
     Panic,
+    /// The archive database failed (SQLite: I/O, full disk, read-only file, locked, ...).
+    Database,
+    /// The database is not a zstdpool archive: other tables, or other columns than its schema.
+    NotOurDatabase,
+    /// A job input named as a ZIP file is not a ZIP file.
+    NotZip,
+    /// A ZIP file is truncated or its structure or DEFLATE data is corrupt.
+    CorruptZip,
+    /// A ZIP entry inflates to other bytes than its recorded CRC-32 says.
+    CrcMismatch,
+    /// A ZIP entry is encrypted.
+    Encrypted,
+    /// A ZIP entry uses a compression method other than stored or DEFLATE.
+    UnsupportedEntry,
+    /// Two files of one job have the same name.
+    DuplicateName,
+    /// A file name that is empty, not UTF-8, contains `..`, `/` (below the job folder) or NUL.
+    UnsafeName,
+    /// A job input without any file.
+    EmptyJob,
+    /// No job number in the input's name nor in its file names.
+    NoJobNumber,
+    /// Two inputs give the same job number.
+    DuplicateJob,
+    /// A dictionary row's `zstd_id` disagrees with the id in its dictionary's header.
+    DictIdConflict,
+    /// No such job, or no such file in the job.
+    NotFound,
 }
 
 impl ErrorKind {
@@ -68,6 +96,20 @@ impl ErrorKind {
             ErrorKind::TooLarge => "decompressed size exceeds the limit",
             ErrorKind::Zstd => "zstd error",
             ErrorKind::Panic => "internal error (panic)",
+            ErrorKind::Database => "database error",
+            ErrorKind::NotOurDatabase => "not a zstdpool archive database",
+            ErrorKind::NotZip => "not a ZIP file",
+            ErrorKind::CorruptZip => "truncated or corrupt ZIP file",
+            ErrorKind::CrcMismatch => "ZIP entry fails its CRC-32 check",
+            ErrorKind::Encrypted => "encrypted ZIP entry",
+            ErrorKind::UnsupportedEntry => "unsupported ZIP compression method",
+            ErrorKind::DuplicateName => "duplicate file name in a job",
+            ErrorKind::UnsafeName => "unsafe file name",
+            ErrorKind::EmptyJob => "job without files",
+            ErrorKind::NoJobNumber => "no job number found",
+            ErrorKind::DuplicateJob => "two inputs give the same job number",
+            ErrorKind::DictIdConflict => "dictionary id column disagrees with the dictionary",
+            ErrorKind::NotFound => "no such job or file",
         }
     }
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 // The engine: safe Rust, no raw pointers.
+pub mod archive;
 pub mod config;
 pub mod entry;
 pub mod error;

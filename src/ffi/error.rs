@@ -57,6 +57,34 @@ pub const ZSTDPOOL_ERR_TOO_LARGE: i32 = 17;
 pub const ZSTDPOOL_ERR_ZSTD: i32 = 18;
 /// A bug: a panic inside the library, caught at the boundary.
 pub const ZSTDPOOL_ERR_PANIC: i32 = 19;
+/// The archive database failed (SQLite: I/O, full disk, read-only file, locked).
+pub const ZSTDPOOL_ERR_DATABASE: i32 = 20;
+/// The database is not a zstdpool archive (other tables or columns).
+pub const ZSTDPOOL_ERR_NOT_OUR_DATABASE: i32 = 21;
+/// A job input named as a ZIP file is not a ZIP file.
+pub const ZSTDPOOL_ERR_NOT_ZIP: i32 = 22;
+/// A ZIP file is truncated or corrupt.
+pub const ZSTDPOOL_ERR_CORRUPT_ZIP: i32 = 23;
+/// A ZIP entry fails its CRC-32 check.
+pub const ZSTDPOOL_ERR_CRC_MISMATCH: i32 = 24;
+/// A ZIP entry is encrypted.
+pub const ZSTDPOOL_ERR_ENCRYPTED: i32 = 25;
+/// A ZIP entry uses a compression method other than stored or DEFLATE.
+pub const ZSTDPOOL_ERR_UNSUPPORTED_ENTRY: i32 = 26;
+/// Two files of one job have the same name.
+pub const ZSTDPOOL_ERR_DUPLICATE_NAME: i32 = 27;
+/// A file name that is empty, not UTF-8, or contains `..`, `/` or NUL.
+pub const ZSTDPOOL_ERR_UNSAFE_NAME: i32 = 28;
+/// A job input without any file.
+pub const ZSTDPOOL_ERR_EMPTY_JOB: i32 = 29;
+/// No job number in the input's name nor in its file names.
+pub const ZSTDPOOL_ERR_NO_JOB_NUMBER: i32 = 30;
+/// Two inputs give the same job number.
+pub const ZSTDPOOL_ERR_DUPLICATE_JOB: i32 = 31;
+/// A dictionary row's zstd_id disagrees with its dictionary's header.
+pub const ZSTDPOOL_ERR_DICT_ID_CONFLICT: i32 = 32;
+/// No such job, or no such file in the job.
+pub const ZSTDPOOL_ERR_NOT_FOUND: i32 = 33;
 
 /// The status code of an error kind.
 pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
@@ -80,12 +108,26 @@ pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
         ErrorKind::TooLarge => ZSTDPOOL_ERR_TOO_LARGE,
         ErrorKind::Zstd => ZSTDPOOL_ERR_ZSTD,
         ErrorKind::Panic => ZSTDPOOL_ERR_PANIC,
+        ErrorKind::Database => ZSTDPOOL_ERR_DATABASE,
+        ErrorKind::NotOurDatabase => ZSTDPOOL_ERR_NOT_OUR_DATABASE,
+        ErrorKind::NotZip => ZSTDPOOL_ERR_NOT_ZIP,
+        ErrorKind::CorruptZip => ZSTDPOOL_ERR_CORRUPT_ZIP,
+        ErrorKind::CrcMismatch => ZSTDPOOL_ERR_CRC_MISMATCH,
+        ErrorKind::Encrypted => ZSTDPOOL_ERR_ENCRYPTED,
+        ErrorKind::UnsupportedEntry => ZSTDPOOL_ERR_UNSUPPORTED_ENTRY,
+        ErrorKind::DuplicateName => ZSTDPOOL_ERR_DUPLICATE_NAME,
+        ErrorKind::UnsafeName => ZSTDPOOL_ERR_UNSAFE_NAME,
+        ErrorKind::EmptyJob => ZSTDPOOL_ERR_EMPTY_JOB,
+        ErrorKind::NoJobNumber => ZSTDPOOL_ERR_NO_JOB_NUMBER,
+        ErrorKind::DuplicateJob => ZSTDPOOL_ERR_DUPLICATE_JOB,
+        ErrorKind::DictIdConflict => ZSTDPOOL_ERR_DICT_ID_CONFLICT,
+        ErrorKind::NotFound => ZSTDPOOL_ERR_NOT_FOUND,
     }
 }
 
 /// The error kind of a status code, if it is one.
 fn kind_of(status: zstdpool_status) -> Option<ErrorKind> {
-    const KINDS: [ErrorKind; 19] = [
+    const KINDS: [ErrorKind; 33] = [
         ErrorKind::InvalidArgument,
         ErrorKind::InvalidConfig,
         ErrorKind::Stopped,
@@ -105,6 +147,20 @@ fn kind_of(status: zstdpool_status) -> Option<ErrorKind> {
         ErrorKind::TooLarge,
         ErrorKind::Zstd,
         ErrorKind::Panic,
+        ErrorKind::Database,
+        ErrorKind::NotOurDatabase,
+        ErrorKind::NotZip,
+        ErrorKind::CorruptZip,
+        ErrorKind::CrcMismatch,
+        ErrorKind::Encrypted,
+        ErrorKind::UnsupportedEntry,
+        ErrorKind::DuplicateName,
+        ErrorKind::UnsafeName,
+        ErrorKind::EmptyJob,
+        ErrorKind::NoJobNumber,
+        ErrorKind::DuplicateJob,
+        ErrorKind::DictIdConflict,
+        ErrorKind::NotFound,
     ];
     let kind = *KINDS.get(usize::try_from(status).ok()?.checked_sub(1)?)?;
     debug_assert_eq!(code(kind), status);
@@ -189,13 +245,13 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_code_and_back() {
-        for status in 1..=19 {
+        for status in 1..=33 {
             let kind = kind_of(status).unwrap();
             assert_eq!(code(kind), status);
             assert_eq!(describe(status).to_str().unwrap(), kind.describe());
         }
         assert!(kind_of(0).is_none());
-        assert!(kind_of(20).is_none());
+        assert!(kind_of(34).is_none());
         assert!(kind_of(-1).is_none());
         assert_eq!(describe(i32::MIN).to_str().unwrap(), "unknown status");
     }

@@ -20,6 +20,7 @@ use crate::provider::DictProvider;
 use crate::stats::{CategoryStats, Stats};
 pub(crate) use counters::AtomicCounts;
 use shared::Shared;
+pub(crate) use worker::errors::decode as decode_error;
 
 /// Which way a pool works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use crate::processors::Slot;
 use crate::stats::DictStatus;
 use crate::trainer::{self, TrainingOutcome};
 
-mod errors;
+pub(super) mod errors;
 
 thread_local! {
     /// The id of the pool whose worker this thread is (0: none).
