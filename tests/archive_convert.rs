@@ -249,12 +249,16 @@ fn job_folders_convert_too() {
     let dir = TempDir::new("convert-folders");
     let spec = spec(8);
     let tree = jobtree::write_tree(&spec, &dir.0.join("src")).unwrap();
+    // A file gzipped by the uploader is stored as it is (here: bytes no gzip tool made).
+    let gz_job = dir.0.join("src/00285595/00000002");
+    let gz: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    std::fs::write(gz_job.join("std.out.gz"), &gz).unwrap();
     let db = dir.0.join("archive.db");
     let (summary, _) = run(&dir.0.join("src"), &db);
     assert_eq!(summary.rejections, []);
     assert_eq!(
         (summary.totals.jobs_converted, summary.totals.files),
-        (8, tree.files as u64)
+        (8, tree.files as u64 + 1)
     );
     let archive = Archive::open_read_only(&db).unwrap();
     for (row, index) in archive.jobs().unwrap().iter().zip(0..) {
@@ -268,4 +272,82 @@ fn job_folders_convert_too() {
             assert_eq!(archive.read(row.id, name).unwrap(), file.data);
         }
     }
+    assert_eq!(archive.read(2, "std.out.gz").unwrap(), gz);
+}
+
+/// Tiny bounds on what waits and on batches: the conversion still completes, exactly.
+#[test]
+fn tiny_memory_bounds_still_convert_everything() {
+    let dir = TempDir::new("convert-bounds");
+    let spec = spec(12);
+    write_log_store(&spec, &dir.0.join("src")).unwrap();
+    let db = dir.0.join("archive.db");
+    let archive = Arc::new(Archive::open(&db).unwrap());
+    let tiny = ConvertOptions {
+        max_waiting_rows: 5,
+        max_waiting_bytes: 1,
+        batch_rows: 3,
+        batch_bytes: 1,
+        ..options()
+    };
+    let mut commits = 0;
+    let summary = convert(&dir.0.join("src"), &archive, &tiny, |_| commits += 1).unwrap();
+    assert_eq!(
+        (summary.totals.jobs_converted, summary.rejections.len()),
+        (12, 0)
+    );
+    assert!(commits >= 12, "one job at a time: {commits} commits");
+    drop(archive);
+    assert_holds(&db, &spec, 0..12);
+}
+
+/// A full disk stops the conversion with its error; the archive keeps whole jobs only,
+/// and a rerun with room completes it.
+#[test]
+fn a_full_disk_stops_the_conversion_and_a_rerun_completes_it() {
+    let dir = TempDir::new("convert-full");
+    let spec = spec(30);
+    let src = dir.0.join("src");
+    write_log_store(&spec, &src).unwrap();
+    let db = dir.0.join("archive.db");
+    let archive = Arc::new(Archive::open(&db).unwrap());
+    archive.limit_size(400 << 10).unwrap();
+    let mut config = options().config;
+    config.training.enabled = false;
+    let small_batches = ConvertOptions {
+        config,
+        batch_rows: 30,
+        ..options()
+    };
+    let error = convert(&src, &archive, &small_batches, |_| {}).unwrap_err();
+    assert_eq!(error.kind, zstdpool::ErrorKind::Database);
+    assert!(
+        error
+            .message
+            .starts_with(&format!("{}: committing ", db.display())),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.ends_with(": database or disk is full"),
+        "{}",
+        error.message
+    );
+    drop(archive);
+    let partial = Archive::open_read_only(&db).unwrap();
+    let converted = partial.jobs().unwrap().len();
+    assert!(
+        converted > 0 && converted < 30,
+        "{converted} jobs before the disk filled"
+    );
+    drop(partial);
+    assert_holds(&db, &spec, 0..converted);
+
+    let (rest, _) = run(&src, &db);
+    let t = rest.totals;
+    assert_eq!(
+        (t.jobs_converted, t.jobs_skipped, t.jobs_failed),
+        (30 - converted as u64, converted as u64, 0)
+    );
+    assert_holds(&db, &spec, 0..30);
 }

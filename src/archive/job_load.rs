@@ -212,11 +212,7 @@ fn zip_error(what: &str, part: &str, e: &ZipError) -> Error {
 }
 
 /// The files of a job folder.
-fn read_folder(
-    label: &str,
-    dir: &std::path::Path,
-    limit: u64,
-) -> Result<JobFiles, Vec<Error>> {
+fn read_folder(label: &str, dir: &std::path::Path, limit: u64) -> Result<JobFiles, Vec<Error>> {
     let unreadable = |what: &str, e: std::io::Error| {
         Error::new(
             ErrorKind::Read,

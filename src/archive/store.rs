@@ -117,6 +117,20 @@ impl Archive {
         self.max_log_size = limit;
     }
 
+    /// Caps the database at about `bytes` (SQLite's `max_page_count`): a commit that would
+    /// pass it fails exactly as on a full disk ("database or disk is full"), and is rolled
+    /// back. A quota for the archive, and how the tests fill the disk.
+    pub fn limit_size(&self, bytes: u64) -> Result<(), Error> {
+        let conn = self.conn();
+        let doing = "limiting the database size";
+        let page_size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .map_err(self.sql(doing))?;
+        let pages = (bytes / page_size.unsigned_abs().max(1)).max(1);
+        conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+            .map_err(self.sql(doing))
+    }
+
     /// Finishes writing: moves the write-ahead log into the database file, which is then
     /// complete on its own (one file to copy or upload). Dropping the handle does the same
     /// but cannot report a failure.
