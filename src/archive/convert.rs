@@ -2,7 +2,7 @@
 //! pool whose dictionary provider is the archive itself.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -168,9 +168,8 @@ struct Producer<'a> {
 }
 
 impl Producer<'_> {
-    fn run(mut self, sources: &[JobSource], unreadable: Vec<Error>) {
-        for error in unreadable {
-            let input = error.message.split(": ").next().unwrap_or_default().into();
+    fn run(mut self, sources: &[JobSource], unreadable: Vec<(PathBuf, Error)>) {
+        for (input, error) in unreadable {
             self.send(Message::Refused(vec![Rejected {
                 input,
                 job: None,

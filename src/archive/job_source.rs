@@ -45,12 +45,15 @@ fn is_zip_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
+/// The job inputs found, and the folders that could not be read (with their error).
+pub(crate) type Found = (Vec<JobSource>, Vec<(PathBuf, Error)>);
+
 /// The jobs under `src`, sorted by path, and the folders that could not be read. A file
 /// given as `src` is one job ZIP. A folder holding any file that is not a `*.zip` is one
 /// job folder; otherwise each `*.zip` in it is a job and each subfolder is searched the
 /// same way; an empty folder named like a job (`<job8>`, `<prod8>_<job8>`) is an empty
 /// job. `Err` when `src` itself cannot be read.
-pub(crate) fn job_sources(src: &Path) -> Result<(Vec<JobSource>, Vec<Error>), Error> {
+pub(crate) fn job_sources(src: &Path) -> Result<Found, Error> {
     let meta = fs::metadata(src).map_err(|e| {
         Error::new(
             ErrorKind::Read,
@@ -71,7 +74,7 @@ pub(crate) fn job_sources(src: &Path) -> Result<(Vec<JobSource>, Vec<Error>), Er
 }
 
 /// Adds the jobs in folder `dir` (see [`job_sources`]).
-fn search(dir: &Path, found: &mut (Vec<JobSource>, Vec<Error>)) {
+fn search(dir: &Path, found: &mut Found) {
     let unreadable = |e: std::io::Error| {
         Error::new(
             ErrorKind::Read,
@@ -90,7 +93,7 @@ fn search(dir: &Path, found: &mut (Vec<JobSource>, Vec<Error>)) {
         });
     let mut listed = match listed {
         Ok(listed) => listed,
-        Err(e) => return found.1.push(unreadable(e)),
+        Err(e) => return found.1.push((dir.to_path_buf(), unreadable(e))),
     };
     listed.sort();
     let is_job_folder = listed
