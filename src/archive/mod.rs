@@ -14,7 +14,12 @@
 //! AND data.job = ?` and decompress it with that dictionary (none when `dict.data` is NULL).
 //! Nothing else is added: no index (the primary keys serve every query), no extra table; the
 //! database is left in the default rollback-journal mode with SQLite's default 4 KiB pages
-//! (see [`Archive::close`]).
+//! (see [`Archive::close`]). Each batch's data rows are inserted in an order that fills
+//! SQLite's pages (first-fit decreasing over a page's room): for a generated sub-production
+//! of 1,000 jobs the database is 5.7 % larger than its frames and dictionaries (13.4 % in
+//! arrival order; `VACUUM` with 4-64 KiB pages gave 9-13 %). What is left is the schema's
+//! own: the file names stored in `data` and again in its primary-key index (3.7 %). Reading
+//! one log at random takes a median 16 us (`examples/archive_bench.rs`).
 //!
 //! [`Archive`] reads databases of other writers too: frames without dictionary id, checksum
 //! or content size decode; a `zstd_id` that disagrees with the dictionary's header is an
@@ -73,6 +78,7 @@ mod job_facts;
 mod job_load;
 mod job_source;
 mod names;
+mod packing;
 mod provider;
 mod reader;
 mod rows;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, params};
 
+use super::packing::{leaf_room, pack_order, record_len};
 use super::sql::{query_all, sql_error};
 use super::store::{Archive, JobRow};
 use crate::error::{Error, ErrorKind};
@@ -26,9 +27,9 @@ impl Archive {
         let inserted = (|| {
             let mut insert_job =
                 tx.prepare_cached("INSERT INTO job (id, dirac_id, success) VALUES (?1, ?2, ?3)")?;
-            let mut insert_data = tx.prepare_cached(
-                "INSERT INTO data (name, job, dict, data) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            // (job, file, dict row) of every row to insert, jobs whose rows all agree with
+            // the dict table only; their job rows first (the data rows reference them).
+            let mut rows = Vec::with_capacity(files);
             for job in jobs {
                 let mut dicts = Vec::with_capacity(job.files.len());
                 let mut refused = None;
@@ -50,12 +51,15 @@ impl Archive {
                 }
                 let row = &job.row;
                 insert_job.execute(params![row.id, row.dirac_id, row.success])?;
-                for (file, dict) in job.files.iter().zip(dicts) {
-                    insert_data.execute(params![file.name, row.id, dict, file.frame])?;
-                }
+                rows.extend(
+                    job.files
+                        .iter()
+                        .zip(dicts)
+                        .map(|(file, dict)| (row.id, file, dict)),
+                );
                 outcomes.push(Ok(()));
             }
-            Ok(())
+            self.insert_data_rows(&tx, &rows)
         })();
         let committed = inserted.and_then(|()| tx.commit());
         if let Err(e) = committed {
@@ -64,6 +68,36 @@ impl Archive {
             return Err(sql_error(&self.label, &doing, &e));
         }
         Ok(outcomes)
+    }
+
+    /// Inserts data rows in the order that fills SQLite's pages (see `packing`).
+    fn insert_data_rows(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        rows: &[(i64, &NewFile, i64)],
+    ) -> rusqlite::Result<()> {
+        let page_size: i64 = tx.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let page_size = usize::try_from(page_size).unwrap_or(4096);
+        let last_rowid: i64 =
+            tx.query_row("SELECT coalesce(max(rowid), 0) FROM data", [], |r| r.get(0))?;
+        let rowid_bound = last_rowid.unsigned_abs() + rows.len() as u64;
+        let rooms: Vec<usize> = rows
+            .iter()
+            .map(|(job, file, dict)| {
+                let payload = record_len(&file.name, *job, *dict, file.frame.len());
+                leaf_room(payload, rowid_bound, page_size)
+            })
+            .collect();
+        // A leaf page holds its 8-byte header and the cells; a little slack absorbs any
+        // byte the estimate misses.
+        let capacity = page_size - 8 - 16;
+        let mut insert =
+            tx.prepare_cached("INSERT INTO data (name, job, dict, data) VALUES (?1, ?2, ?3, ?4)")?;
+        for index in pack_order(&rooms, capacity) {
+            let (job, file, dict) = rows[index];
+            insert.execute(params![file.name, job, dict, file.frame])?;
+        }
+        Ok(())
     }
 
     /// The job numbers already in the `job` table.
