@@ -44,12 +44,14 @@ fn run(src: &Path, db: &Path) -> (ConvertSummary, Vec<Progress>) {
     (summary, reports.into_inner().unwrap())
 }
 
-/// Checks that the archive holds exactly jobs `jobs` of `spec`, byte for byte.
-fn assert_holds(db: &Path, spec: &JobTreeSpec, jobs: std::ops::Range<usize>) {
+/// Checks that the archive holds exactly the jobs of indices `jobs` of `spec` (sorted),
+/// byte for byte.
+fn assert_holds(db: &Path, spec: &JobTreeSpec, jobs: impl IntoIterator<Item = usize>) {
     let archive = Archive::open_read_only(db).unwrap();
     let rows = archive.jobs().unwrap();
+    let jobs: Vec<usize> = jobs.into_iter().collect();
     assert_eq!(rows.len(), jobs.len());
-    for (row, index) in rows.iter().zip(jobs) {
+    for (row, &index) in rows.iter().zip(&jobs) {
         let job = log_store_job(spec, index);
         assert_eq!(row.id, job.number as i64);
         assert_eq!(row.dirac_id, Some(job.dirac_id as i64));

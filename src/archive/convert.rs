@@ -10,6 +10,7 @@ use crossbeam_channel::Sender;
 
 use super::budget::Budget;
 use super::category::category_of_name;
+use super::content::{ContentReader, ErrorSlot};
 use super::frame_buffer::FrameBuffer;
 use super::job_load::{LoadedJob, load_job};
 use super::job_source::{JobSource, job_sources};
@@ -144,11 +145,14 @@ pub fn convert(
             }
         })
         .collect();
+    let mut rejections = written.rejections;
+    // Jobs end in any order: list their rejections by input, then file.
+    rejections.sort_by(|a, b| (&a.input, &a.name).cmp(&(&b.input, &b.name)));
     Ok(ConvertSummary {
         totals: written.totals,
         categories,
         dict_bytes,
-        rejections: written.rejections,
+        rejections,
     })
 }
 
@@ -241,22 +245,22 @@ impl Producer<'_> {
 
     /// Adds every file of a checked job to the pool, once the job fits in the budget.
     fn submit(&self, seq: usize, source: &JobSource, job: LoadedJob) {
-        let bytes = job.files.iter().map(|(_, d)| d.len() as u64).sum();
+        let bytes = job.files.iter().map(|f| f.size).sum();
         self.budget.take(
             job.files.len(),
             bytes,
             || self.pool.flush(),
             || self.abort.load(Ordering::SeqCst),
         );
-        let files = job
+        let files: Vec<FileMeta> = job
             .files
             .iter()
-            .map(|(name, data)| FileMeta {
-                name: name.clone(),
-                category: category_of_name(name),
-                size: data.len() as u64,
+            .map(|f| FileMeta {
+                name: f.name.clone(),
+                category: category_of_name(&f.name),
+                size: f.size,
             })
-            .collect::<Vec<_>>();
+            .collect();
         let categories: Vec<String> = files.iter().map(|f| f.category.clone()).collect();
         self.send(Message::Job {
             seq,
@@ -269,29 +273,29 @@ impl Producer<'_> {
             files,
         });
         let label = source.label();
-        for (index, ((name, data), category)) in job.files.into_iter().zip(categories).enumerate() {
+        for (index, (file, category)) in job.files.into_iter().zip(categories).enumerate() {
             let output = FrameBuffer::default();
             let frame = output.clone();
+            let inflate_error = ErrorSlot::default();
+            let failed = Arc::clone(&inflate_error);
             let done = self.sender.clone();
-            let size = data.len() as u64;
             let dict_name =
                 (!self.without_dictionary.contains(&category)).then_some(category.as_str());
-            let entry = Entry::new(
-                format!("{label}: {name}"),
-                dict_name,
-                std::io::Cursor::new(data),
-                output,
-            )
-            .with_size(size)
-            .on_complete(move |result| {
-                let result = match result {
-                    Ok(finished) => Ok((frame.take(), finished.dict_id)),
-                    Err(rejection) => Err(rejection.error.clone()),
-                };
-                let _ = done.send(Message::File { seq, index, result });
-            });
+            let input = ContentReader::new(file.content, inflate_error);
+            let entry = Entry::new(format!("{label}: {}", file.name), dict_name, input, output)
+                .with_size(file.size)
+                .on_complete(move |result| {
+                    let result = match result {
+                        Ok(finished) => Ok((frame.take(), finished.dict_id)),
+                        Err(rejection) => {
+                            let precise = failed.lock().unwrap_or_else(|e| e.into_inner()).take();
+                            Err(precise.unwrap_or_else(|| rejection.error.clone()))
+                        }
+                    };
+                    let _ = done.send(Message::File { seq, index, result });
+                });
             if let Err(error) = self.pool.add(entry) {
-                let message = format!("{label}: {name}: {}", error.message);
+                let message = format!("{label}: {}: {}", file.name, error.message);
                 self.send(Message::File {
                     seq,
                     index,

@@ -30,9 +30,10 @@
 //! # Conversion, transactions, resume
 //!
 //! [`convert`] takes a folder of job ZIPs, a folder of job folders, or a log-store tree of
-//! them (`LOG/<prod8>/<sub4>/<job8>.zip`). One producer reads each job whole (inflating its
-//! ZIP, every entry checked), then hands its files to a compressor [`Pool`](crate::Pool)
-//! whose dictionary provider is the archive itself: a category's dictionary is read from the
+//! them (`LOG/<prod8>/<sub4>/<job8>.zip`). One producer reads each job's ZIP and checks
+//! its directory (names, encryption, methods, sizes), then hands its files to a compressor
+//! [`Pool`](crate::Pool) whose workers inflate each entry (CRC-32 checked, never past the
+//! size limit) and compress it; the pool's dictionary provider is the archive itself: a category's dictionary is read from the
 //! `dict` table, or trained on the fly and stored there (in its own committed transaction,
 //! before any frame made with it is written). Finished frames go to one writer thread, which
 //! commits a job, its `job` row and all its `data` rows, in the same transaction, only once
@@ -71,8 +72,10 @@
 
 mod budget;
 mod category;
+mod content;
 mod convert;
 mod dict_cache;
+mod folder_job;
 mod frame_buffer;
 mod job_facts;
 mod job_load;
@@ -88,6 +91,7 @@ mod store;
 mod summary;
 mod verify;
 mod writer;
+mod zip_job;
 mod zip_names;
 
 pub use category::category_of_name;
