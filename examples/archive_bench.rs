@@ -1,7 +1,7 @@
 //! Converts a generated sub-production of job ZIPs into an archive and measures it.
 //!
 //! `cargo run --release --example archive_bench -- [--jobs N] [--level L] [--workers W]
-//! [--reads R] [--dir DIR] [--no-train] [--effort E]`
+//! [--reads R] [--dir DIR] [--no-train] [--effort E] [--resume]`
 //!
 //! Writes the log store (`jobtree::write_log_store`, not timed) under DIR (default: a fresh
 //! temporary folder, removed at the end), converts it, then reports: the conversion's time
@@ -33,6 +33,8 @@ struct Options {
     no_train: bool,
     /// The trainer's effort (0, 1, 2), when given.
     effort: Option<u32>,
+    /// Keep the database DIR/archive.db if it is there (the conversion then resumes).
+    resume: bool,
 }
 
 fn parse() -> Result<Options, String> {
@@ -44,6 +46,7 @@ fn parse() -> Result<Options, String> {
         dir: None,
         no_train: false,
         effort: None,
+        resume: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -56,6 +59,7 @@ fn parse() -> Result<Options, String> {
             "--reads" => o.reads = number(value()?)?,
             "--dir" => o.dir = Some(PathBuf::from(value()?)),
             "--no-train" => o.no_train = true,
+            "--resume" => o.resume = true,
             "--effort" => o.effort = Some(value()?.parse().map_err(|_| "bad effort".to_owned())?),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -162,7 +166,9 @@ fn main() -> ExitCode {
     });
     let src = dir.join("src");
     let db = dir.join("archive.db");
-    let _ = std::fs::remove_file(&db);
+    if !o.resume {
+        let _ = std::fs::remove_file(&db);
+    }
     let spec = JobTreeSpec {
         jobs: o.jobs,
         seed: 1,

@@ -32,7 +32,10 @@ pub struct ConvertOptions {
     pub config: Config,
     /// At most this many files (rows) and bytes (of the files' contents) are held between
     /// reading a job and committing it; a job is read only when it fits (a single job
-    /// always does).
+    /// always does). While the next job waits for room, categories still collecting
+    /// samples are trained with what they have (their entries would otherwise wait for
+    /// jobs that cannot be read), so bounds far below `training.min_samples` files of a
+    /// category give smaller training sets.
     pub max_waiting_rows: usize,
     pub max_waiting_bytes: u64,
     /// Finished jobs are committed in one transaction once they hold this many rows or

@@ -3,13 +3,22 @@
 
 use crate::error::{Error, ErrorKind};
 
+/// True for a non-empty run of ASCII digits.
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// True for exactly 8 ASCII digits, the width of LHCb's production and job numbers.
+fn is_eight_digits(text: &str) -> bool {
+    text.len() == 8 && is_number(text)
+}
+
 /// The job number an input's own name gives: `00000088` (a folder, or `00000088.zip` without
 /// its extension) and `00285595_00000088` both give 88. Anything else gives none.
 pub(crate) fn job_number_of_input(stem: &str) -> Option<i64> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let job = match stem.split_once('_') {
-        Some((production, job)) if digits(production) && digits(job) => job,
-        None if digits(stem) => stem,
+        Some((production, job)) if is_number(production) && is_number(job) => job,
+        None if is_number(stem) => stem,
         _ => return None,
     };
     job.parse().ok()
@@ -18,21 +27,19 @@ pub(crate) fn job_number_of_input(stem: &str) -> Option<i64> {
 /// True when `name` looks like a job folder of the log store: 8 digits, or
 /// `<8 digits>_<8 digits>` (used to tell an empty job folder from an empty folder).
 pub(crate) fn is_job_folder_name(name: &str) -> bool {
-    let eight = |s: &str| s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit());
     match name.split_once('_') {
-        Some((production, job)) => eight(production) && eight(job),
-        None => eight(name),
+        Some((production, job)) => is_eight_digits(production) && is_eight_digits(job),
+        None => is_eight_digits(name),
     }
 }
 
 /// The job number in LHCb file names, `<App>_<prod8>_<job8>_<step>.log`: the second of two
 /// 8-digit fields between underscores. None when the name has no such part.
 pub(crate) fn job_number_of_file(name: &str) -> Option<i64> {
-    let eight = |s: &str| s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit());
     let fields: Vec<&str> = name.split('_').collect();
     fields
         .windows(4)
-        .find(|w| eight(w[1]) && eight(w[2]))
+        .find(|w| is_eight_digits(w[1]) && is_eight_digits(w[2]))
         .and_then(|w| w[2].parse().ok())
 }
 

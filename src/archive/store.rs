@@ -134,8 +134,10 @@ impl Archive {
     /// Finishes writing: moves the write-ahead log into the database file, which is then
     /// complete on its own (one file to copy or upload). Dropping the handle does the same
     /// but cannot report a failure.
-    pub fn close(self) -> Result<(), Error> {
-        self.finish_writing()
+    pub fn close(mut self) -> Result<(), Error> {
+        let finished = self.finish_writing();
+        self.writable = false;
+        finished
     }
 
     fn finish_writing(&self) -> Result<(), Error> {
