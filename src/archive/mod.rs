@@ -51,6 +51,14 @@
 //! used by rows is never replaced. A full disk (or [`Archive::limit_size`]) stops the
 //! conversion with a `Database` error; what was committed stays, and a rerun completes it.
 //!
+//! # Reading back
+//!
+//! [`Archive::jobs`], [`Archive::names`], [`Archive::read`] / [`Archive::read_to`] (one log
+//! by job and name, its dictionary prepared once and cached), [`Archive::verify`] (every row
+//! decoded, checksums checked where present, dictionary ids matched; a list of problems)
+//! and [`Archive::extract`] (every job back as `<job8>/` folder; a stored name that could
+//! leave the target folder is reported and never written).
+//!
 //! # Decisions
 //!
 //! - **A job is converted whole or not at all.** A job with any bad file (truncated, corrupt
@@ -75,6 +83,7 @@ mod category;
 mod content;
 mod convert;
 mod dict_cache;
+mod extract;
 mod folder_job;
 mod frame_buffer;
 mod job_facts;
@@ -96,6 +105,7 @@ mod zip_names;
 
 pub use category::category_of_name;
 pub use convert::{ConvertOptions, convert};
+pub use extract::ExtractReport;
 pub use schema::SCHEMA;
 pub use store::{Archive, DictRow, JobRow};
 pub use summary::{CategorySummary, ConvertSummary, Progress, Rejected};
