@@ -129,6 +129,20 @@ class Status(enum.IntEnum):
     TOO_LARGE = 17
     ZSTD = 18
     PANIC = 19
+    DATABASE = 20
+    NOT_OUR_DATABASE = 21
+    NOT_ZIP = 22
+    CORRUPT_ZIP = 23
+    CRC_MISMATCH = 24
+    ENCRYPTED = 25
+    UNSUPPORTED_ENTRY = 26
+    DUPLICATE_NAME = 27
+    UNSAFE_NAME = 28
+    EMPTY_JOB = 29
+    NO_JOB_NUMBER = 30
+    DUPLICATE_JOB = 31
+    DICT_ID_CONFLICT = 32
+    NOT_FOUND = 33
 
 
 class Option(enum.IntEnum):

@@ -75,6 +75,15 @@ pub fn convert(
     options: &ConvertOptions,
     progress: impl FnMut(&Progress) + Send,
 ) -> Result<ConvertSummary, Error> {
+    if archive.is_read_only() {
+        return Err(Error::new(
+            ErrorKind::Database,
+            format!(
+                "{}: opened read-only: cannot convert into it",
+                archive.label
+            ),
+        ));
+    }
     let mut config = options.config.clone();
     config.checksum = true;
     let limit = config.max_decompressed_size;

@@ -112,6 +112,11 @@ impl Archive {
         &self.path
     }
 
+    /// True when opened with [`Archive::open_read_only`]: nothing can be written.
+    pub fn is_read_only(&self) -> bool {
+        !self.writable
+    }
+
     /// Sets the largest log size `read` and `verify` decompress (more is `TooLarge`).
     pub fn set_max_log_size(&mut self, limit: u64) {
         self.max_log_size = limit;
