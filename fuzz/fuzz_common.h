@@ -36,7 +36,7 @@ static inline uint32_t fuzz_dict_id(const unsigned char *dict) {
 
 /* The status codes defined by zstdpool.h. */
 static inline int fuzz_status_defined(zstdpool_status s) {
-    return s >= ZSTDPOOL_OK && s <= ZSTDPOOL_ERR_CANCELLED;
+    return s >= ZSTDPOOL_OK && s <= ZSTDPOOL_ERR_NOT_FOUND;
 }
 
 /* A provider get callback serving the fixed dictionaries of dicts.h: "d" (and "o", the

@@ -228,6 +228,76 @@
 #define ZSTDPOOL_ERR_CANCELLED 21
 
 /**
+ * The archive database failed (SQLite: I/O, full disk, read-only file, locked).
+ */
+#define ZSTDPOOL_ERR_DATABASE 22
+
+/**
+ * The database is not a zstdpool archive (other tables or columns).
+ */
+#define ZSTDPOOL_ERR_NOT_OUR_DATABASE 23
+
+/**
+ * A job input named as a ZIP file is not a ZIP file.
+ */
+#define ZSTDPOOL_ERR_NOT_ZIP 24
+
+/**
+ * A ZIP file is truncated or corrupt.
+ */
+#define ZSTDPOOL_ERR_CORRUPT_ZIP 25
+
+/**
+ * A ZIP entry fails its CRC-32 check.
+ */
+#define ZSTDPOOL_ERR_CRC_MISMATCH 26
+
+/**
+ * A ZIP entry is encrypted.
+ */
+#define ZSTDPOOL_ERR_ENCRYPTED 27
+
+/**
+ * A ZIP entry uses a compression method other than stored or DEFLATE.
+ */
+#define ZSTDPOOL_ERR_UNSUPPORTED_ENTRY 28
+
+/**
+ * Two files of one job have the same name.
+ */
+#define ZSTDPOOL_ERR_DUPLICATE_NAME 29
+
+/**
+ * A file name that is empty, not UTF-8, or contains `..`, `/` or NUL.
+ */
+#define ZSTDPOOL_ERR_UNSAFE_NAME 30
+
+/**
+ * A job input without any file.
+ */
+#define ZSTDPOOL_ERR_EMPTY_JOB 31
+
+/**
+ * No job number in the input's name nor in its file names.
+ */
+#define ZSTDPOOL_ERR_NO_JOB_NUMBER 32
+
+/**
+ * Two inputs give the same job number.
+ */
+#define ZSTDPOOL_ERR_DUPLICATE_JOB 33
+
+/**
+ * A dictionary row's zstd_id disagrees with its dictionary's header.
+ */
+#define ZSTDPOOL_ERR_DICT_ID_CONFLICT 34
+
+/**
+ * No such job, or no such file in the job.
+ */
+#define ZSTDPOOL_ERR_NOT_FOUND 35
+
+/**
  * zstd compression level, from libzstd's negative fast levels to its maximum (22).
  * Default 3.
  */

@@ -71,6 +71,34 @@ error_kinds! {
     System = 20, "system resource unavailable";
     /// The pool was cancelled before the entry was processed.
     Cancelled = 21, "cancelled";
+    /// The archive database failed (SQLite: I/O, full disk, read-only file, locked, ...).
+    Database = 22, "database error";
+    /// The database is not a zstdpool archive: other tables, or other columns than its schema.
+    NotOurDatabase = 23, "not a zstdpool archive database";
+    /// A job input named as a ZIP file is not a ZIP file.
+    NotZip = 24, "not a ZIP file";
+    /// A ZIP file is truncated or its structure or DEFLATE data is corrupt.
+    CorruptZip = 25, "truncated or corrupt ZIP file";
+    /// A ZIP entry inflates to other bytes than its recorded CRC-32 says.
+    CrcMismatch = 26, "ZIP entry fails its CRC-32 check";
+    /// A ZIP entry is encrypted.
+    Encrypted = 27, "encrypted ZIP entry";
+    /// A ZIP entry uses a compression method other than stored or DEFLATE.
+    UnsupportedEntry = 28, "unsupported ZIP compression method";
+    /// Two files of one job have the same name.
+    DuplicateName = 29, "duplicate file name in a job";
+    /// A file name that is empty, not UTF-8, contains `..`, `/` (below the job folder) or NUL.
+    UnsafeName = 30, "unsafe file name";
+    /// A job input without any file.
+    EmptyJob = 31, "job without files";
+    /// No job number in the input's name nor in its file names.
+    NoJobNumber = 32, "no job number found";
+    /// Two inputs give the same job number.
+    DuplicateJob = 33, "two inputs give the same job number";
+    /// A dictionary row's `zstd_id` disagrees with the id in its dictionary's header.
+    DictIdConflict = 34, "dictionary id column disagrees with the dictionary";
+    /// No such job, or no such file in the job.
+    NotFound = 35, "no such job or file";
 }
 
 impl ErrorKind {

@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 // The engine: safe Rust, no raw pointers.
+pub mod archive;
 pub mod batch;
 pub mod config;
 pub mod entry;

@@ -371,3 +371,74 @@ fn output_is_pinned() {
         "generator output changed: {hash:#018x}"
     );
 }
+
+/// The log store: one DEFLATE ZIP per job in `LOG/<prod8>/<sub4>/`, the files inside one
+/// folder named `<job8>` or `<prod8>_<job8>`, the tree's files plus `job.info`, byte for byte.
+#[test]
+fn log_store_zips_hold_the_jobs() {
+    let spec = small_spec();
+    let dir = scratch("log-store");
+    let summary = jobtree::write_log_store(&spec, &dir).unwrap();
+    assert_eq!(summary.zips, spec.jobs);
+    let mut zip_bytes = 0;
+    let mut files = 0;
+    let mut forms = BTreeSet::new();
+    for index in 0..spec.jobs {
+        let job = jobtree::log_store_job(&spec, index);
+        assert_eq!(job.number, index as u64 + 1);
+        assert_eq!(
+            job.zip_path,
+            format!("LOG/00012345/0000/{:08}.zip", index + 1)
+        );
+        let tree_files = generate_job(&spec, index);
+        assert_eq!(job.files.len(), tree_files.len() + 1);
+        for (zipped, tree) in job.files.iter().zip(&tree_files) {
+            assert_eq!(zipped.path, file_name(&tree.path));
+            assert_eq!(zipped.data, tree.data);
+        }
+        let info = String::from_utf8(job.files.last().unwrap().data.clone()).unwrap();
+        assert!(
+            info.starts_with(&format!("/JobID = {}\n", job.dirac_id)),
+            "{info}"
+        );
+        assert_eq!(
+            job.success,
+            !tree_files.iter().any(|f| {
+                let failed = b"<success>False</success>";
+                f.data.windows(failed.len()).any(|w| w == failed)
+            })
+        );
+        forms.insert(job.folder.len());
+        let bytes = std::fs::read(dir.join(&job.zip_path)).unwrap();
+        assert_eq!(bytes, jobtree::job_zip(&job).unwrap());
+        zip_bytes += bytes.len() as u64;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(zip.len(), job.files.len());
+        for (i, file) in job.files.iter().enumerate() {
+            let mut entry = zip.by_index(i).unwrap();
+            assert_eq!(entry.name(), format!("{}/{}", job.folder, file.path));
+            assert_eq!(entry.compression(), zip::CompressionMethod::Deflated);
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+            assert_eq!(data, file.data);
+            files += 1;
+        }
+    }
+    assert_eq!(forms, BTreeSet::from([8, 17]), "both folder forms occur");
+    assert_eq!(summary.zip_bytes, zip_bytes);
+    assert_eq!(summary.files.files, files);
+    assert!(summary.files.categories.contains_key("job.info"));
+    assert_eq!(
+        jobtree::log_store_job(
+            &JobTreeSpec {
+                jobs: 1,
+                seed: 7,
+                production: 12_345
+            },
+            12_345
+        )
+        .zip_path,
+        "LOG/00012345/0001/00012346.zip"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

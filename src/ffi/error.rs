@@ -61,6 +61,34 @@ pub const ZSTDPOOL_ERR_PANIC: i32 = 19;
 pub const ZSTDPOOL_ERR_SYSTEM: i32 = 20;
 /// The pool was cancelled (zstdpool_pool_cancel()) before the entry was processed.
 pub const ZSTDPOOL_ERR_CANCELLED: i32 = 21;
+/// The archive database failed (SQLite: I/O, full disk, read-only file, locked).
+pub const ZSTDPOOL_ERR_DATABASE: i32 = 22;
+/// The database is not a zstdpool archive (other tables or columns).
+pub const ZSTDPOOL_ERR_NOT_OUR_DATABASE: i32 = 23;
+/// A job input named as a ZIP file is not a ZIP file.
+pub const ZSTDPOOL_ERR_NOT_ZIP: i32 = 24;
+/// A ZIP file is truncated or corrupt.
+pub const ZSTDPOOL_ERR_CORRUPT_ZIP: i32 = 25;
+/// A ZIP entry fails its CRC-32 check.
+pub const ZSTDPOOL_ERR_CRC_MISMATCH: i32 = 26;
+/// A ZIP entry is encrypted.
+pub const ZSTDPOOL_ERR_ENCRYPTED: i32 = 27;
+/// A ZIP entry uses a compression method other than stored or DEFLATE.
+pub const ZSTDPOOL_ERR_UNSUPPORTED_ENTRY: i32 = 28;
+/// Two files of one job have the same name.
+pub const ZSTDPOOL_ERR_DUPLICATE_NAME: i32 = 29;
+/// A file name that is empty, not UTF-8, or contains `..`, `/` or NUL.
+pub const ZSTDPOOL_ERR_UNSAFE_NAME: i32 = 30;
+/// A job input without any file.
+pub const ZSTDPOOL_ERR_EMPTY_JOB: i32 = 31;
+/// No job number in the input's name nor in its file names.
+pub const ZSTDPOOL_ERR_NO_JOB_NUMBER: i32 = 32;
+/// Two inputs give the same job number.
+pub const ZSTDPOOL_ERR_DUPLICATE_JOB: i32 = 33;
+/// A dictionary row's zstd_id disagrees with its dictionary's header.
+pub const ZSTDPOOL_ERR_DICT_ID_CONFLICT: i32 = 34;
+/// No such job, or no such file in the job.
+pub const ZSTDPOOL_ERR_NOT_FOUND: i32 = 35;
 
 /// The status code of an error kind.
 pub(crate) fn code(kind: ErrorKind) -> zstdpool_status {
@@ -168,6 +196,20 @@ mod tests {
             ZSTDPOOL_ERR_PANIC,
             ZSTDPOOL_ERR_SYSTEM,
             ZSTDPOOL_ERR_CANCELLED,
+            ZSTDPOOL_ERR_DATABASE,
+            ZSTDPOOL_ERR_NOT_OUR_DATABASE,
+            ZSTDPOOL_ERR_NOT_ZIP,
+            ZSTDPOOL_ERR_CORRUPT_ZIP,
+            ZSTDPOOL_ERR_CRC_MISMATCH,
+            ZSTDPOOL_ERR_ENCRYPTED,
+            ZSTDPOOL_ERR_UNSUPPORTED_ENTRY,
+            ZSTDPOOL_ERR_DUPLICATE_NAME,
+            ZSTDPOOL_ERR_UNSAFE_NAME,
+            ZSTDPOOL_ERR_EMPTY_JOB,
+            ZSTDPOOL_ERR_NO_JOB_NUMBER,
+            ZSTDPOOL_ERR_DUPLICATE_JOB,
+            ZSTDPOOL_ERR_DICT_ID_CONFLICT,
+            ZSTDPOOL_ERR_NOT_FOUND,
         ];
         let codes: Vec<i32> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
         assert_eq!(constants.to_vec(), codes);

@@ -13,6 +13,8 @@ pub struct FrameHeader {
     pub content_size: Option<u64>,
     /// A skippable frame carries user data and decodes to nothing.
     pub skippable: bool,
+    /// The frame ends with a content checksum (checked when it is decoded).
+    pub checksum: bool,
 }
 
 /// Outcome of parsing the start of a frame.
@@ -49,5 +51,6 @@ pub fn frame_header(src: &[u8]) -> Result<HeaderParse, ZstdError> {
         dict_id: header.dictID,
         content_size,
         skippable,
+        checksum: header.checksumFlag != 0,
     }))
 }

@@ -28,6 +28,7 @@ use crate::error::{Error, ErrorKind};
 use crate::provider::DictProvider;
 use crate::stats::{Counts, Stats};
 use shared::{Category, Shared};
+pub(crate) use worker::decode_error;
 
 /// Which way a pool works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, panic_message};
 use crate::libzstd::{CCtx, DCtx};
 use crate::trainer::{self, TrainingOutcome};
 
-mod errors;
+pub(super) mod errors;
 
 pub(crate) use errors::decode as decode_error;
 

@@ -1577,10 +1577,10 @@ static void test_reentrancy(void) {
 /* ------------------------------------------------------------------------------------ */
 
 static void test_status_strings(void) {
-    const char *seen[ZSTDPOOL_ERR_CANCELLED + 1];
+    const char *seen[ZSTDPOOL_ERR_NOT_FOUND + 1];
     int code, other, distinct = 1;
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_OK), "ok") == 0);
-    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_CANCELLED; code++) {
+    for (code = ZSTDPOOL_ERR_INVALID_ARGUMENT; code <= ZSTDPOOL_ERR_NOT_FOUND; code++) {
         seen[code] = zstdpool_status_str(code);
         CHECK(seen[code] != NULL && seen[code][0] != '\0');
         CHECK(strcmp(seen[code], "unknown status") != 0);
@@ -1590,7 +1590,7 @@ static void test_status_strings(void) {
     }
     CHECK(distinct);
     CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_READ), "reading the input failed") == 0);
-    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_CANCELLED + 1), "unknown status") == 0);
+    CHECK(strcmp(zstdpool_status_str(ZSTDPOOL_ERR_NOT_FOUND + 1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_status_str(-1), "unknown status") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_TRAINED), "trained") == 0);
     CHECK(strcmp(zstdpool_dict_status_str(ZSTDPOOL_DICT_DID_NOT_HELP), "did_not_help") == 0);
@@ -1608,6 +1608,7 @@ static void test_status_strings(void) {
     CHECK(ZSTDPOOL_ERR_CORRUPT == 16 && ZSTDPOOL_ERR_TOO_LARGE == 17);
     CHECK(ZSTDPOOL_ERR_ZSTD == 18 && ZSTDPOOL_ERR_PANIC == 19);
     CHECK(ZSTDPOOL_ERR_SYSTEM == 20 && ZSTDPOOL_ERR_CANCELLED == 21);
+    CHECK(ZSTDPOOL_ERR_DATABASE == 22 && ZSTDPOOL_ERR_NOT_FOUND == 35);
 }
 
 static void test_versions(void) {

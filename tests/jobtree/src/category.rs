@@ -1,41 +1,5 @@
-//! Folding file names into categories: one zstd dictionary per category.
+//! Folding file names into categories: the library's own rule
+//! (`zstdpool::archive::category_of_name`), so that the generator's categories are the
+//! archive's.
 
-/// The category of a file name: the name with every run of ASCII digits folded into one `#`,
-/// so that `Gauss_00012345_00000001_1.log` and `Gauss_00012345_00000002_1.log` share the
-/// category `Gauss_#_#_#.log` (and so a dictionary), while `std.out` stays `std.out`.
-#[must_use]
-pub fn category_of_name(file_name: &str) -> String {
-    let mut category = String::with_capacity(file_name.len());
-    let mut in_digits = false;
-    for ch in file_name.chars() {
-        if ch.is_ascii_digit() {
-            if !in_digits {
-                category.push('#');
-            }
-            in_digits = true;
-        } else {
-            category.push(ch);
-            in_digits = false;
-        }
-    }
-    category
-}
-
-#[cfg(test)]
-mod tests {
-    use super::category_of_name;
-
-    /// Digit runs fold, everything else is kept, including non-ASCII digits.
-    #[test]
-    fn folds_digit_runs() {
-        assert_eq!(
-            category_of_name("Gauss_00012345_00000001_1.log"),
-            "Gauss_#_#_#.log"
-        );
-        assert_eq!(category_of_name("std.out"), "std.out");
-        assert_eq!(category_of_name(""), "");
-        assert_eq!(category_of_name("123"), "#");
-        assert_eq!(category_of_name("a1b22c"), "a#b#c");
-        assert_eq!(category_of_name("x٣y"), "x٣y");
-    }
-}
+pub use zstdpool::archive::category_of_name;

@@ -24,6 +24,9 @@
 //! log of 1-3 MB; the other files are 0.1-45 KB (ProdConf files and non-empty `std.err` are the
 //! small ones).
 //!
+//! [`write_log_store`] writes the same jobs as LHCb's log store keeps them: one DEFLATE ZIP
+//! per job, `LOG/<prod8>/<sub4>/<job8>.zip`, each with a `job.info` (`/JobID = <DIRAC id>`).
+//!
 //! # Determinism
 //!
 //! Every byte is a function of ([`JobTreeSpec`], job index): a SplitMix64 stream per job and per
@@ -37,6 +40,7 @@ mod clock;
 mod gaudi_log;
 mod job;
 mod job_description;
+mod log_store;
 mod out;
 mod prod_conf;
 mod rng;
@@ -46,6 +50,9 @@ mod synthetic;
 mod tree;
 
 pub use category::category_of_name;
+pub use log_store::{
+    JOBS_PER_SUB, LogStoreJob, LogStoreSummary, job_zip, log_store_job, write_log_store,
+};
 pub use synthetic::SyntheticEntry;
 pub use tree::TreeSummary;
 

@@ -53,20 +53,25 @@ fn file(dir: &str, name: String, out: Out) -> GeneratedFile {
     }
 }
 
-/// All files of job `job_index` of `spec` (see [`super::generate_job`]).
-pub(crate) fn generate_job(spec: &JobTreeSpec, job_index: usize) -> Vec<GeneratedFile> {
+/// The facts of job `job_index` of `spec`, as every file of the tree sees them.
+pub(crate) fn job_ctx(spec: &JobTreeSpec, job_index: usize) -> JobCtx {
     let variation = Variation {
         failures: true,
         large: job_index % LARGE_EVERY == LARGE_OFFSET,
     };
     let workflow = workflow_of(spec.production);
-    let job = JobCtx::new(
+    JobCtx::new(
         spec.seed,
         spec.production,
         job_index as u64,
         &workflow,
         variation,
-    );
+    )
+}
+
+/// All files of job `job_index` of `spec` (see [`super::generate_job`]).
+pub(crate) fn generate_job(spec: &JobTreeSpec, job_index: usize) -> Vec<GeneratedFile> {
+    let job = job_ctx(spec, job_index);
     let dir = format!("{}/{}", job.prod, job.job);
     let mut files = Vec::with_capacity(4 + 2 * job.steps.len());
     for step in &job.steps {
