@@ -1313,6 +1313,28 @@ zstdpool_status zstdpool_pool_run_batch(struct zstdpool_pool *pool,
                                         struct zstdpool_batch **out);
 
 /**
+ * Compresses or decompresses one entry now, on the calling thread: for random access
+ * (reading one log back), where a trip through the workers would cost more than the
+ * entry. Uses the pool's prepared dictionary for dict_name (NULL: none when compressing;
+ * when decompressing, the dictionary the frame names, from the provider by id);
+ * compressing a category whose dictionary is not known yet uses none. The len bytes at
+ * data are only read during the call. Not an entry of the pool: no callbacks, not in the
+ * statistics, allowed in any state of the pool (also stopped) and from its callbacks.
+ *
+ * Returns the entry's status: ZSTDPOOL_OK with *out a batch of one entry holding the
+ * output (free it with zstdpool_batch_free()), or why it failed (the message, starting
+ * with name, in zstdpool_last_error(); *out not written). Errors:
+ * ZSTDPOOL_ERR_INVALID_ARGUMENT if pool, name, out or (len > 0) data is NULL, or a string
+ * is not UTF-8. Thread-safety: any thread, concurrently with other calls.
+ */
+zstdpool_status zstdpool_pool_process_one(struct zstdpool_pool *pool,
+                                          const char *name,
+                                          const char *dict_name,
+                                          const uint8_t *data,
+                                          size_t len,
+                                          struct zstdpool_batch **out);
+
+/**
  * The number of entries of a batch; 0 when batch is NULL.
  *
  * Thread-safety: any thread.

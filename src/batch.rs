@@ -76,6 +76,19 @@ pub(crate) enum Slot {
 }
 
 impl BatchOutput {
+    /// The output of one entry that succeeded (a one-shot call's result).
+    pub(crate) fn single(bytes: Vec<u8>) -> BatchOutput {
+        let len = bytes.len();
+        BatchOutput {
+            slots: vec![Slot::Output {
+                buffer: 0,
+                start: 0,
+                len,
+            }],
+            buffers: vec![bytes],
+        }
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.slots.len()

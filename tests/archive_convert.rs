@@ -360,3 +360,29 @@ fn a_full_disk_stops_the_conversion_and_a_rerun_completes_it() {
     );
     assert_holds(&db, &spec, 0..30);
 }
+
+/// The archive ratio (frames + dictionaries) with training is at least the ratio without
+/// dictionaries, at every size: the conversion tells the trainer each category's volume.
+#[test]
+fn dictionaries_pay_for_themselves_at_every_size() {
+    for jobs in [3, 12, 40] {
+        let dir = TempDir::new("convert-pays");
+        let spec = spec(jobs);
+        let src = dir.0.join("src");
+        write_log_store(&spec, &src).unwrap();
+        let archive_ratio = |training: bool, name: &str| {
+            let archive = Arc::new(Archive::open(dir.0.join(name)).unwrap());
+            let mut options = options();
+            options.config.training.enabled = training;
+            let summary = convert(&src, &archive, &options, |_| {}).unwrap();
+            assert_eq!(summary.totals.jobs_failed, 0);
+            summary.archive_ratio()
+        };
+        let with = archive_ratio(true, "with.db");
+        let without = archive_ratio(false, "without.db");
+        assert!(
+            with >= without,
+            "{jobs} jobs: {with:.3} with dictionaries, {without:.3} without"
+        );
+    }
+}

@@ -77,6 +77,10 @@
 //!   `_<prod8>_<job8>_` part of the file names (which must agree).
 //! - **Categories** are file names with digit runs folded to `#`
 //!   ([`category_of_name`]): one dictionary per kind of file for the whole archive.
+//! - **Dictionaries pay for themselves.** Before compressing, the conversion reads every
+//!   input's directory and tells the pool each category's whole volume
+//!   (`Pool::set_category_volume`): the trainer then keeps the dictionary, or none, that
+//!   makes frames + dictionary smallest for that volume, since the archive stores it once.
 
 mod budget;
 mod category;
@@ -99,6 +103,7 @@ mod sql;
 mod store;
 mod summary;
 mod verify;
+mod volumes;
 mod writer;
 mod zip_job;
 mod zip_names;

@@ -270,6 +270,53 @@ pub unsafe extern "C" fn zstdpool_pool_run_batch(
     })
 }
 
+/// Compresses or decompresses one entry now, on the calling thread: for random access
+/// (reading one log back), where a trip through the workers would cost more than the
+/// entry. Uses the pool's prepared dictionary for dict_name (NULL: none when compressing;
+/// when decompressing, the dictionary the frame names, from the provider by id);
+/// compressing a category whose dictionary is not known yet uses none. The len bytes at
+/// data are only read during the call. Not an entry of the pool: no callbacks, not in the
+/// statistics, allowed in any state of the pool (also stopped) and from its callbacks.
+///
+/// Returns the entry's status: ZSTDPOOL_OK with *out a batch of one entry holding the
+/// output (free it with zstdpool_batch_free()), or why it failed (the message, starting
+/// with name, in zstdpool_last_error(); *out not written). Errors:
+/// ZSTDPOOL_ERR_INVALID_ARGUMENT if pool, name, out or (len > 0) data is NULL, or a string
+/// is not UTF-8. Thread-safety: any thread, concurrently with other calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_pool_process_one(
+    pool: *mut zstdpool_pool,
+    name: *const c_char,
+    dict_name: *const c_char,
+    data: *const u8,
+    len: usize,
+    out: *mut *mut zstdpool_batch,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    handle::call("zstdpool_pool_process_one", pool, |handle| {
+        // SAFETY: the caller passes NULL or NUL-terminated strings, valid during the call.
+        let name = unsafe { args::utf8(name, "name") }?;
+        // SAFETY: as for `name`.
+        let dict_name = unsafe { args::optional_utf8(dict_name, "dict_name") }?;
+        // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
+        let out = unsafe { Out::new(out, "out") }?;
+        let data: &[u8] = if len == 0 {
+            &[]
+        } else {
+            // SAFETY: the caller passes NULL or `len` readable bytes, valid during the call.
+            unsafe { args::bytes(data, len, "data") }?
+        };
+        let output = handle
+            .pool()
+            .process_one(name, dict_name, data)
+            .map_err(|rejection| rejection.error)?;
+        let output = BatchOutput::single(output);
+        out.write(Box::into_raw(Box::new(zstdpool_batch::new(output))));
+        Ok(())
+    })
+}
+
 /// The number of entries of a batch; 0 when batch is NULL.
 ///
 /// Thread-safety: any thread.

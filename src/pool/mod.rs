@@ -8,6 +8,7 @@ mod counters;
 mod dictionary;
 mod finish;
 mod job;
+mod one_shot;
 mod processors;
 mod routing;
 mod shared;
@@ -362,6 +363,21 @@ impl Pool {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         rejected.get(start..).unwrap_or_default().to_vec()
+    }
+
+    /// Compresses or decompresses one entry now, on the calling thread, with the pool's
+    /// prepared dictionary for its category (decompressing an entry without a category:
+    /// the dictionary its frame names, found by id), for random access where a trip
+    /// through the workers would cost more than the entry. Compressing a category whose
+    /// dictionary is not known yet uses none. Not an entry of the pool: no callbacks, not
+    /// in the statistics; any thread, any state of the pool.
+    pub fn process_one(
+        &self,
+        name: &str,
+        dict_name: Option<&str>,
+        data: &[u8],
+    ) -> Result<Vec<u8>, Rejection> {
+        self.shared.process_one(name, dict_name, data)
     }
 
     /// Zstd contexts created so far (see the processor rule in `Config::processors`).

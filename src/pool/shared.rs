@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::by_id::ById;
 use super::counters::{AtomicCounts, Flow};
+use super::one_shot::OneShot;
 use super::processors::{ProcessorRule, Processors};
 use super::stage::Stage;
 use super::task::Task;
@@ -98,6 +99,8 @@ pub(crate) struct Shared {
     pub by_id: ById,
     /// Set by `Pool::cancel`: entries not processed yet are rejected as `Cancelled`.
     pub cancelled: AtomicBool,
+    /// Contexts for `Pool::process_one`.
+    pub one_shot: OneShot,
     /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
     pub volumes: Mutex<HashMap<String, u64>>,
 }
@@ -134,6 +137,7 @@ impl Shared {
             processors,
             by_id: ById::default(),
             cancelled: AtomicBool::new(false),
+            one_shot: OneShot::default(),
             config,
             volumes: Mutex::new(HashMap::new()),
         }
