@@ -37,13 +37,14 @@ struct Args {
     entry_size: usize,
     categories: usize,
     switch_cost: bool,
+    batch_stream: bool,
     repeat: usize,
     rounds: Option<usize>,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench [CORPUS] [--workers N] [--level L] [--generate N --entry-size B] [--categories C] [--switch-cost] [--repeat R] [--rounds K]"
+        "usage: bench [CORPUS] [--workers N] [--level L] [--generate N --entry-size B [--batch-stream]] [--categories C] [--switch-cost] [--repeat R] [--rounds K]"
     );
     std::process::exit(2)
 }
@@ -57,6 +58,7 @@ fn parse_args() -> Args {
         entry_size: 1024,
         categories: 8,
         switch_cost: false,
+        batch_stream: false,
         repeat: 5,
         rounds: None,
     };
@@ -70,6 +72,7 @@ fn parse_args() -> Args {
             "--entry-size" => args.entry_size = value().parse().unwrap_or_else(|_| usage()),
             "--categories" => args.categories = value().parse().unwrap_or_else(|_| usage()),
             "--switch-cost" => args.switch_cost = true,
+            "--batch-stream" => args.batch_stream = true,
             "--repeat" => args.repeat = value().parse::<usize>().unwrap_or_else(|_| usage()).max(1),
             "--rounds" => {
                 args.rounds = Some(value().parse::<usize>().unwrap_or_else(|_| usage()).max(1))
@@ -110,10 +113,15 @@ fn main() {
                 "streaming {count} generated entries of {} bytes...",
                 args.entry_size
             );
-            let run = stream::run(count, args.entry_size, args.categories, &config);
+            let run = if args.batch_stream {
+                stream::run_batches(count, args.entry_size, args.categories, &config)
+            } else {
+                stream::run(count, args.entry_size, args.categories, &config)
+            };
             let t = run.stats.totals;
             println!(
-                "stream: {count} entries, {:.1} MB in {:.2} s = {:.0} MB/s, {:.0} entries/s, ratio {:.2}, peak RSS {:.1} MB",
+                "stream{}: {count} entries, {:.1} MB in {:.2} s = {:.0} MB/s, {:.0} entries/s, ratio {:.2}, peak RSS {:.1} MB",
+                if args.batch_stream { " (batches)" } else { "" },
                 t.raw_bytes as f64 / 1e6,
                 run.seconds,
                 mbps(t.raw_bytes, run.seconds),
@@ -121,6 +129,7 @@ fn main() {
                 t.ratio(),
                 run.peak_rss_mb
             );
+            json.int("stream_batches", u64::from(args.batch_stream));
             json.int("stream_entries", count)
                 .num("stream_mbps", mbps(t.raw_bytes, run.seconds));
             json.num("peak_rss_mb", run.peak_rss_mb);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use zstdpool::{Config, Entry, MemoryProvider, Pool, Stats};
+use zstdpool::{BatchItem, Config, Entry, MemoryProvider, Pool, Stats};
 
 /// Makes its entry's bytes on the first read.
 struct Source {
@@ -77,6 +77,44 @@ pub fn run(count: u64, size: usize, categories: usize, config: &Config) -> Strea
     pool.join(None).expect("join");
     let seconds = started.elapsed().as_secs_f64();
     assert!(pool.rejected().is_empty(), "{:?}", pool.rejected().first());
+    StreamRun {
+        seconds,
+        stats: pool.stats(),
+        peak_rss_mb: crate::report::peak_rss_mb(),
+    }
+}
+
+/// Entries per batch of the batch stream.
+const BATCH: u64 = 8192;
+
+/// Streams `count` entries as `run` does, through `Pool::add_batch`: each batch is made
+/// when it is added and dropped when its output has been counted, so memory stays at a few
+/// batches whatever `count`.
+pub fn run_batches(count: u64, size: usize, categories: usize, config: &Config) -> StreamRun {
+    let pool = Pool::compressor(config.clone(), Arc::new(MemoryProvider::new())).expect("pool");
+    let written = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    for start in (0..count).step_by(BATCH as usize) {
+        let batch: Vec<BatchItem> = (start..(start + BATCH).min(count))
+            .map(|index| BatchItem {
+                name: format!("entry{index}"),
+                dict_name: Some(format!("kind{:02}", index % categories as u64)),
+                data: jobtree::synthetic_entry(1, index, categories, size).data,
+            })
+            .collect();
+        let written = Arc::clone(&written);
+        pool.add_batch(batch, move |output| {
+            assert_eq!(output.rejected(), 0, "{output:?}");
+            let bytes: usize = (0..output.len())
+                .map(|i| output.get(i).map_or(0, <[u8]>::len))
+                .sum();
+            written.fetch_add(bytes as u64, Ordering::Relaxed);
+        })
+        .expect("add_batch");
+    }
+    pool.stop();
+    pool.join(None).expect("join");
+    let seconds = started.elapsed().as_secs_f64();
     StreamRun {
         seconds,
         stats: pool.stats(),
