@@ -266,7 +266,19 @@ pub(crate) fn run_group(
     let mut slot = worker::processor(shared, kept, 0).ok();
     let mut buffer = Vec::with_capacity(match shared.mode {
         Mode::Compress => bytes / 2,
-        Mode::Decompress => bytes * 4,
+        // The frames record their content sizes (else a guess): one allocation per group.
+        Mode::Decompress => items
+            .iter()
+            .map(|&(index, _)| {
+                let frame = source.data(index as usize);
+                match frame_header(frame) {
+                    Ok(HeaderParse::Done(h)) => h.content_size.unwrap_or(0) as usize,
+                    _ => 0,
+                }
+                .min(shared.config.max_decompressed_size as usize)
+                .max(frame.len())
+            })
+            .sum(),
     });
     let max = shared.config.max_decompressed_size;
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
