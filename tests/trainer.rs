@@ -156,7 +156,7 @@ fn trains_on_generated_job_logs_and_round_trips() {
         files.len() >= 20,
         "the generator gives one Gauss summary per job"
     );
-    let config = TrainingConfig::default();
+    let config = large();
     let samples: Vec<&[u8]> = files
         .iter()
         .map(|f| &f[..f.len().min(config.max_sample_size)])

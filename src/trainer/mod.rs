@@ -152,7 +152,7 @@ pub fn train(samples: &[&[u8]], config: &TrainingConfig, level: i32) -> Training
         }
     };
     let archive = Archive::new(config.category_volume, bytes);
-    let plan = Plan::new(config, count).for_volume(archive.volume, bytes);
+    let plan = Plan::new(config, count, archive.volume, bytes);
     let folds = match judge.folds(&used, plan.folds) {
         Ok(folds) => folds,
         Err(e) => {
@@ -187,7 +187,14 @@ pub fn train(samples: &[&[u8]], config: &TrainingConfig, level: i32) -> Training
             return measured(outcome(TrainingOutcome::Failed { reason }));
         }
     };
-    let dict = match pick::pick(&mut judge, &used, retrained, found.fold_dict, level) {
+    let held = folds.first().map_or(&used[..], |f| &f.held[..]);
+    let dict = match pick::pick(
+        &mut judge,
+        held,
+        archive,
+        (retrained, found.fold_dict),
+        level,
+    ) {
         Ok(Some(dict)) => dict,
         Ok(None) => return measured(outcome(too_few)),
         Err(e) => {

@@ -43,6 +43,15 @@ impl Cut {
         pieces
     }
 
+    /// The simplest cut that gives the same pieces of `samples`: pieces larger than every
+    /// sample are whole samples (so that the search does not train the same candidate twice).
+    pub(crate) fn effective(self, samples: &[&[u8]]) -> Cut {
+        match self {
+            Cut::Pieces(size) if samples.iter().all(|s| s.len() <= size) => Cut::Whole,
+            other => other,
+        }
+    }
+
     /// How many pieces `apply` gives, without building them (to plan fallbacks cheaply).
     pub(crate) fn count(self, samples: &[&[u8]]) -> usize {
         samples
@@ -122,6 +131,14 @@ mod tests {
                     .all(|p| !p.is_empty() && p.len() <= size.max(5) + size / 8 + 1)
             );
         }
+    }
+
+    #[test]
+    fn pieces_larger_than_every_sample_are_whole_samples() {
+        let samples: Vec<&[u8]> = vec![b"12345", b"123"];
+        assert_eq!(Cut::Pieces(5).effective(&samples), Cut::Whole);
+        assert_eq!(Cut::Pieces(4).effective(&samples), Cut::Pieces(4));
+        assert_eq!(Cut::Pieces(5).apply(&samples), Cut::Whole.apply(&samples));
     }
 
     #[test]

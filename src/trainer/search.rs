@@ -86,21 +86,29 @@ pub(crate) struct Plan {
     /// Sizes are climbed like the other knobs (effort 1) rather than scanned (effort 2).
     pub(crate) climb_sizes: bool,
     /// The size climb tries larger dictionaries first: the category's volume is well beyond
-    /// the samples, so a larger dictionary is likely to pay (see [`Plan::for_volume`]).
+    /// the samples, so a larger dictionary is likely to pay.
     pub(crate) larger_first: bool,
 }
 
 /// Dictionary shares (training volume / dictionary size) climbed at effort 1, about a factor
-/// 2 apart: on real logs the best share ranged from 1/2 (near-identical entries) to 1/20.
-/// (80: where the dictionary must pay for itself on a small volume, a small one may win).
-const SHARES_1: [u32; 7] = [2, 3, 5, 10, 20, 40, 80];
+/// 2 apart: on real logs judged by frames alone the best share ranged from 1/2 (near-identical
+/// entries) to 1/20; where the dictionary must pay for itself over little more than the
+/// samples, 1/40 to 1/160 won.
+const SHARES_1: [u32; 8] = [2, 3, 5, 10, 20, 40, 80, 160];
 /// Dictionary shares scanned at effort 2, about a factor 1.4 apart.
-const SHARES_2: [u32; 12] = [2, 3, 4, 5, 7, 10, 14, 20, 28, 40, 56, 80];
+const SHARES_2: [u32; 14] = [2, 3, 4, 5, 7, 10, 14, 20, 28, 40, 56, 80, 113, 160];
 /// Volume / sampled bytes from which the size climb starts toward larger dictionaries.
 const LARGER_FIRST: u64 = 4;
-/// Piece sizes climbed at effort 1 (0 stands for whole samples).
-const CUTS_1: [usize; 3] = [0, 16 * 1024, 4 * 1024];
-/// Piece sizes climbed at effort 2.
+/// The size search starts at the share nearest this many times sampled / volume: measured on
+/// the real-log corpus, the best dictionary was about 1/64 of the volume it must pay for
+/// (1/40 to 1/160 of the samples without a hint, the largest share at 1000 times them).
+const START_SHARE: f64 = 64.0;
+/// The size search starts at a share of at least this: larger dictionaries won often with a
+/// large volume, but not always (half the samples in the dictionary leaves the trainer
+/// little to choose from), and effort 0 has only its start.
+const MIN_START_SHARE: f64 = 5.0;
+/// Piece sizes climbed at effort 2 (0 stands for whole samples; effort 1 keeps the base cut:
+/// on real logs the others moved the archive by 0.1 % at most).
 const CUTS_2: [usize; 6] = [0, 32 * 1024, 16 * 1024, 8 * 1024, 4 * 1024, 2 * 1024];
 /// Segment sizes climbed at effort 1 when the configuration leaves k to the trainer: larger
 /// segments won on logs as soon as the dictionary is large.
@@ -117,8 +125,16 @@ const MIN_JUDGED_2: usize = 20;
 /// Piece size of the starting recipe (and of effort 0): large enough to keep whole groups of
 /// log lines, small enough that a handful of entries gives libzstd plenty of samples.
 const BASE_CUT: usize = 16 * 1024;
-/// Share of the starting recipe: zstd's usual "a tenth of the samples".
-const BASE_SHARE: u32 = 10;
+/// The rung of `shares` nearest (by ratio) to [`START_SHARE`] x `sampled` / `volume`.
+fn start_share(shares: &[u32], volume: u64, sampled: u64) -> u32 {
+    let target = (START_SHARE * sampled.max(1) as f64 / volume.max(1) as f64).max(MIN_START_SHARE);
+    let distance = |s: u32| (f64::from(s) / target).ln().abs();
+    shares
+        .iter()
+        .copied()
+        .min_by(|a, b| distance(*a).total_cmp(&distance(*b)))
+        .unwrap_or(10)
+}
 
 /// Turns a piece size into a cut (0 = whole samples).
 fn cut_of(size: usize) -> Cut {
@@ -130,7 +146,9 @@ fn cut_of(size: usize) -> Cut {
 }
 
 impl Plan {
-    /// The plan for `config` at its effort, for `samples` non-empty samples.
+    /// The plan for `config` at its effort, for `samples` non-empty samples of `sampled` bytes
+    /// in all, judged for a category of `volume` bytes: the larger the volume, the more a
+    /// large dictionary pays, so the size search starts (and first climbs) there.
     ///
     /// A configured `dict_size` or `k` is kept and not searched (nor is `d` when `k` is set, or
     /// anything libzstd's own optimizer searches). Folds: effort 0 holds
@@ -138,16 +156,19 @@ impl Plan {
     /// [`MIN_JUDGED_1`] (effort 2: [`MIN_JUDGED_2`]) samples to be judged, at most all five
     /// (leave-one-out for five samples or fewer): with few samples one held-back fifth is a
     /// noisy judge, with many it is representative and one fold keeps the cost per byte flat.
-    pub(crate) fn new(config: &TrainingConfig, samples: usize) -> Plan {
+    pub(crate) fn new(config: &TrainingConfig, samples: usize, volume: u64, sampled: u64) -> Plan {
         let effort = config.effort.min(2);
+        let wide = effort >= 2;
+        let shares: &[u32] = if wide { &SHARES_2 } else { &SHARES_1 };
         let size = if config.dict_size != 0 {
             Size::Fixed(config.dict_size)
         } else {
             Size::Share {
-                divisor: BASE_SHARE,
+                divisor: start_share(shares, volume, sampled),
                 max: config.max_dict_size,
             }
         };
+        let larger_first = volume >= sampled.saturating_mul(LARGER_FIRST);
         let mut params = config.trainer;
         // k = 0 leaves the segments to us; d has a nonzero default (8), so d is searched
         // whenever k is (d = 0 too, of course), and kept when k was set by hand.
@@ -170,13 +191,11 @@ impl Plan {
                 folds: 1,
                 stages: Vec::new(),
                 climb_sizes: true,
-                larger_first: false,
+                larger_first,
             };
         }
-        let wide = effort >= 2;
         let mut stages = Vec::new();
         let sizes = (config.dict_size == 0).then(|| {
-            let shares: &[u32] = if wide { &SHARES_2 } else { &SHARES_1 };
             Stage::Sizes(
                 shares
                     .iter()
@@ -198,9 +217,8 @@ impl Plan {
         if search_d && wide {
             stages.push(Stage::Dmers(DMERS_2.to_vec()));
         }
-        let cuts: &[usize] = if wide { &CUTS_2 } else { &CUTS_1 };
-        stages.push(Stage::Cuts(cuts.iter().map(|&c| cut_of(c)).collect()));
         if wide {
+            stages.push(Stage::Cuts(CUTS_2.iter().map(|&c| cut_of(c)).collect()));
             // Larger segments or other pieces may move the best size: climb it once more.
             stages.extend(sizes);
         }
@@ -211,15 +229,8 @@ impl Plan {
             folds,
             stages,
             climb_sizes: !wide,
-            larger_first: false,
+            larger_first,
         }
-    }
-
-    /// The plan for an archive of `volume` raw bytes of which `sampled` were sampled: the
-    /// larger the volume, the more a large dictionary pays, so the size climb starts there.
-    pub(crate) fn for_volume(mut self, volume: u64, sampled: u64) -> Plan {
-        self.larger_first = volume >= sampled.saturating_mul(LARGER_FIRST);
-        self
     }
 
     /// The directions a climb along `stage` tries, in order (-1: toward the ladder's start,
@@ -296,8 +307,7 @@ pub(crate) fn evaluate(
 
 /// Runs `plan` on `folds`: the base recipe, then each stage in turn, from the best recipe so
 /// far. A stage climbs (sizes at effort 2 are scanned whole instead): it tries the alternative
-/// on one side of the current one and keeps going while that improves; only if the first step
-/// did not improve does it try the other side (for a knob with a single best value, as size,
+/// on one side of the current one and keeps going while that improves; only if the first step did not improve does it try the other side (for a knob with a single best value, as size,
 /// segment length and cut are on real data, this finds it with two or three trainings instead
 /// of all of them). The best candidate is the one that makes the archive (frames extrapolated to
 /// `archive`'s volume plus the dictionary) smallest; ties keep the earlier one, so the result is
@@ -379,14 +389,17 @@ struct Search<'j, 'f, 'a> {
 
 impl Search<'_, '_, '_> {
     /// Evaluates `recipe` (unless already tried) and returns whether it became the best.
-    /// Two recipes that give every fold the same dictionary capacity, cut and parameters (a
-    /// share clamped to the same bound) are the same candidate and are not trained twice.
+    /// Two recipes that give every fold the same training (same pieces, capacity and resolved
+    /// parameters: a share clamped to the same bound, a segment size clamped to the same
+    /// fraction of a small dictionary, pieces larger than every sample) are the same candidate
+    /// and are not trained twice.
     fn consider(&mut self, recipe: Recipe) -> Result<bool, ZstdError> {
-        let key = self.capacities(&recipe);
-        if self.tried.iter().any(|(r, _)| {
-            *r == recipe
-                || (r.cut == recipe.cut && r.params == recipe.params && self.capacities(r) == key)
-        }) {
+        let key = self.trainings(&recipe);
+        if self
+            .tried
+            .iter()
+            .any(|(r, _)| *r == recipe || self.trainings(r) == key)
+        {
             return Ok(false);
         }
         let (result, dict) = match evaluate(self.judge, self.folds, &recipe, self.sampled)? {
@@ -407,11 +420,19 @@ impl Search<'_, '_, '_> {
         Ok(better)
     }
 
-    /// The dictionary capacity `recipe` asks for in each fold.
-    fn capacities(&self, recipe: &Recipe) -> Vec<usize> {
+    /// What `recipe` makes libzstd do in each fold: cut, capacity and resolved parameters.
+    fn trainings(&self, recipe: &Recipe) -> Vec<(Cut, usize, FastCoverParams)> {
         self.folds
             .iter()
-            .map(|f| recipe.size.capacity(f.train_bytes()))
+            .map(|f| {
+                let volume = f.train_bytes();
+                let capacity = recipe.size.capacity(volume);
+                (
+                    recipe.cut.effective(&f.train),
+                    capacity,
+                    fit::resolve(&recipe.params, capacity, volume),
+                )
+            })
             .collect()
     }
 }
@@ -423,7 +444,7 @@ mod tests {
     #[test]
     fn configured_knobs_are_not_searched() {
         let config = TrainingConfig::default();
-        let plan = Plan::new(&config, 100);
+        let plan = Plan::new(&config, 100, 1 << 20, 1 << 20);
         assert!(plan.stages.iter().any(|s| matches!(s, Stage::Sizes(_))));
         assert!(plan.stages.iter().any(|s| matches!(s, Stage::Segments(_))));
         assert_eq!(plan.folds, 1);
@@ -437,10 +458,22 @@ mod tests {
             },
             ..TrainingConfig::default()
         };
-        let plan = Plan::new(&fixed, 100);
+        let plan = Plan::new(&fixed, 100, 1 << 20, 1 << 20);
         assert_eq!(plan.base.size, Size::Fixed(4096));
         assert_eq!((plan.base.params.k, plan.base.params.d), (300, 6));
-        assert!(plan.stages.iter().all(|s| matches!(s, Stage::Cuts(_))));
+        assert!(plan.stages.is_empty());
+    }
+
+    #[test]
+    fn the_size_search_starts_where_the_volume_says() {
+        assert_eq!(start_share(&SHARES_1, 1000, 1000), 80);
+        assert_eq!(start_share(&SHARES_1, 1_000_000, 1000), 5);
+        assert_eq!(start_share(&SHARES_1, 6400, 1000), 10);
+        let config = TrainingConfig::default();
+        let small = Plan::new(&config, 100, 1000, 1000);
+        let large = Plan::new(&config, 100, 1_000_000, 1000);
+        assert!(!small.larger_first && large.larger_first);
+        assert!(small.base.size.capacity(1 << 20) < large.base.size.capacity(1 << 20));
     }
 
     #[test]
@@ -451,18 +484,20 @@ mod tests {
                 ..TrainingConfig::default()
             },
             3,
+            1,
+            1,
         );
         assert!(plan.stages.is_empty());
         assert_eq!(plan.folds, 1);
         let config = TrainingConfig::default();
-        assert_eq!(Plan::new(&config, 5).folds, GROUPS);
-        assert_eq!(Plan::new(&config, 25).folds, 2);
-        assert_eq!(Plan::new(&config, 2000).folds, 1);
+        assert_eq!(Plan::new(&config, 5, 1, 1).folds, GROUPS);
+        assert_eq!(Plan::new(&config, 25, 1, 1).folds, 2);
+        assert_eq!(Plan::new(&config, 2000, 1, 1).folds, 1);
     }
 
     #[test]
     fn stages_apply_and_locate_their_alternatives() {
-        let base = Plan::new(&TrainingConfig::default(), 100).base;
+        let base = Plan::new(&TrainingConfig::default(), 100, 1, 1).base;
         let stage = Stage::Segments(SEGMENTS_1.to_vec());
         assert_eq!(stage.position(&base), Some(1));
         assert_eq!(stage.apply(&base, 0).map(|r| r.params.k), Some(4096));

@@ -30,8 +30,13 @@ impl Archive {
     /// Expected archive bytes for this volume with `score`'s dictionary: frames at the
     /// held-back rate plus the dictionary (`score.dict`). `u64::MAX` when nothing was judged.
     pub(crate) fn with(&self, score: &Score) -> u64 {
-        self.frames(score.with, score.original)
-            .saturating_add(score.dict)
+        self.cost(score.with, score.original, score.dict)
+    }
+
+    /// Expected archive bytes for this volume when `original` bytes compress to `compressed`
+    /// with a dictionary of `dict` bytes.
+    pub(crate) fn cost(&self, compressed: u64, original: u64, dict: u64) -> u64 {
+        self.frames(compressed, original).saturating_add(dict)
     }
 
     /// Expected archive bytes for this volume without a dictionary.
