@@ -3,7 +3,8 @@
 //! `cargo run --release --example train_corpus -- [DIR] [--effort N] [--level L] [--zstd-default]
 //!   [--volume X]`
 //!
-//! DIR (default `../shared/corpus`) holds one folder per category. For each, every file is a
+//! DIR (default `../shared/corpus`) holds one folder per category (`generated`: the default
+//! generated job tree, by category). For each, every file is a
 //! sample (its first `max_sample_size` bytes, as the pool samples entries) for
 //! `zstdpool::trainer::train`; then every file is compressed on its own, whole, with and
 //! without the category's dictionary. Prints a table per category, the totals, and last a JSON
@@ -159,17 +160,46 @@ fn ratio(original: u64, compressed: u64) -> f64 {
     }
 }
 
-/// Trains and measures one category folder.
-fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Row, String> {
-    let level = options.level;
-    let name = dir
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let paths = sorted_entries(dir, false).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files = Vec::with_capacity(paths.len());
-    for path in &paths {
-        files.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+/// A category's name and its files' bytes.
+type Category = (String, Vec<Vec<u8>>);
+
+/// The categories of the corpus folder `dir` (one folder each, files sorted by name), or of
+/// the default generated job tree when `dir` is `generated`.
+fn categories(dir: &Path) -> Result<Vec<Category>, String> {
+    if dir == Path::new("generated") {
+        let mut by_category: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
+        for file in jobtree::generate_tree(&jobtree::JobTreeSpec::default()) {
+            by_category
+                .entry(file.category)
+                .or_default()
+                .push(file.data);
+        }
+        return Ok(by_category.into_iter().collect());
     }
+    let dirs = sorted_entries(dir, true).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let paths = sorted_entries(&dir, false).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut files = Vec::with_capacity(paths.len());
+        for path in &paths {
+            files.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+        }
+        out.push((name, files));
+    }
+    Ok(out)
+}
+
+/// Trains and measures one category.
+fn category(
+    name: String,
+    files: &[Vec<u8>],
+    config: &TrainingConfig,
+    options: &Options,
+) -> Result<Row, String> {
+    let level = options.level;
     let samples: Vec<&[u8]> = files
         .iter()
         .map(|f| &f[..f.len().min(config.max_sample_size)])
@@ -211,7 +241,7 @@ fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Ro
     };
     let mut cctx = CCtx::new(level, false).map_err(|e| e.to_string())?;
     let (mut plain, mut with) = (0u64, 0u64);
-    for file in &files {
+    for file in files {
         let without = cctx
             .compress_to_vec(None, file)
             .map_err(|e| e.to_string())?
@@ -267,10 +297,10 @@ fn main() -> ExitCode {
         effort: options.effort,
         ..TrainingConfig::default()
     };
-    let dirs = match sorted_entries(&options.dir, true) {
-        Ok(d) => d,
+    let categories = match categories(&options.dir) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("{}: {e}", options.dir.display());
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -325,8 +355,8 @@ fn main() -> ExitCode {
             row.outcome
         );
     };
-    for dir in &dirs {
-        let row = match category(dir, &config, &options) {
+    for (name, files) in categories {
+        let row = match category(name, &files, &config, &options) {
             Ok(row) => row,
             Err(e) => {
                 eprintln!("{e}");

@@ -327,7 +327,7 @@ pub(crate) fn run(
         tried: Vec::new(),
         best: None,
     };
-    search.consider(plan.base)?;
+    let _ = search.consider(plan.base)?;
     for stage in &plan.stages {
         let from = search.best.as_ref().map_or(plan.base, |(r, _, _)| *r);
         let climb = plan.climb_sizes || !matches!(stage, Stage::Sizes(_));
@@ -335,13 +335,20 @@ pub(crate) fn run(
             Some(at) => {
                 for step in plan.first_step(stage) {
                     let mut index = at;
+                    let mut flat = false;
                     while let Some(next) = index.checked_add_signed(step)
                         && let Some(recipe) = stage.apply(&from, next)
-                        && search.consider(recipe)?
                     {
-                        index = next;
+                        match search.consider(recipe)? {
+                            Step::Better => index = next,
+                            Step::Flat => {
+                                flat = true;
+                                break;
+                            }
+                            Step::Worse => break,
+                        }
                     }
-                    if index != at {
+                    if index != at || flat {
                         break;
                     }
                 }
@@ -350,7 +357,7 @@ pub(crate) fn run(
             None => {
                 for index in 0..stage.len() {
                     if let Some(recipe) = stage.apply(&from, index) {
-                        search.consider(recipe)?;
+                        let _ = search.consider(recipe)?;
                     }
                 }
             }
@@ -371,6 +378,21 @@ pub(crate) fn run(
     }
 }
 
+/// A candidate within this fraction of the best archive size is as good: the climb does not
+/// look further past it (on real logs such steps moved the archive by 0.1-0.5 %).
+const FLAT: u64 = 200;
+
+/// What considering a candidate gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// It became the best.
+    Better,
+    /// Not better, but within 1/[`FLAT`] of the best.
+    Flat,
+    /// Worse, failed, or already tried.
+    Worse,
+}
+
 /// The state of one search: the judge, the folds, what was tried and the best so far.
 struct Search<'j, 'f, 'a> {
     /// Compresses held-back samples.
@@ -388,36 +410,43 @@ struct Search<'j, 'f, 'a> {
 }
 
 impl Search<'_, '_, '_> {
-    /// Evaluates `recipe` (unless already tried) and returns whether it became the best.
+    /// Evaluates `recipe` (unless already tried) and says how it compares with the best.
     /// Two recipes that give every fold the same training (same pieces, capacity and resolved
     /// parameters: a share clamped to the same bound, a segment size clamped to the same
     /// fraction of a small dictionary, pieces larger than every sample) are the same candidate
     /// and are not trained twice.
-    fn consider(&mut self, recipe: Recipe) -> Result<bool, ZstdError> {
+    fn consider(&mut self, recipe: Recipe) -> Result<Step, ZstdError> {
         let key = self.trainings(&recipe);
         if self
             .tried
             .iter()
             .any(|(r, _)| *r == recipe || self.trainings(r) == key)
         {
-            return Ok(false);
+            return Ok(Step::Worse);
         }
         let (result, dict) = match evaluate(self.judge, self.folds, &recipe, self.sampled)? {
             Ok((score, dict)) => (Ok(score), dict),
             Err(e) => (Err(e), Vec::new()),
         };
-        let better = match &result {
-            Ok(score) => self
-                .best
-                .as_ref()
-                .is_none_or(|(_, b, _)| self.archive.with(score) < self.archive.with(b)),
-            Err(_) => false,
+        let step = match (&result, &self.best) {
+            (Err(_), _) => Step::Worse,
+            (Ok(_), None) => Step::Better,
+            (Ok(score), Some((_, best, _))) => {
+                let (cost, best) = (self.archive.with(score), self.archive.with(best));
+                if cost < best {
+                    Step::Better
+                } else if (cost - best).saturating_mul(FLAT) < best {
+                    Step::Flat
+                } else {
+                    Step::Worse
+                }
+            }
         };
-        if let (true, Ok(score)) = (better, &result) {
+        if let (Step::Better, Ok(score)) = (step, &result) {
             self.best = Some((recipe, *score, dict));
         }
         self.tried.push((recipe, result));
-        Ok(better)
+        Ok(step)
     }
 
     /// What `recipe` makes libzstd do in each fold: cut, capacity and resolved parameters.
