@@ -384,6 +384,25 @@ fn same_samples_give_the_same_dictionary() {
 }
 
 #[test]
+fn training_on_several_threads_gives_the_same_dictionary() {
+    let owned = logs(11, 60, 5000);
+    let samples = views(&owned);
+    for (effort, base) in [(1, large()), (1, TrainingConfig::default()), (2, large())] {
+        let config = TrainingConfig { effort, ..base };
+        let one = trainer::train(&samples, &config, LEVEL);
+        for threads in [2, 3] {
+            let many = trainer::train_parallel(&samples, &config, LEVEL, threads);
+            assert_eq!(
+                one.dictionary, many.dictionary,
+                "effort {effort}, {threads} threads"
+            );
+            assert_eq!(one.outcome, many.outcome);
+            assert_eq!(one.ratio_with, many.ratio_with);
+        }
+    }
+}
+
+#[test]
 fn configured_dictionary_size_is_honoured() {
     let owned = logs(6, 40, 8000);
     let samples = views(&owned);

@@ -100,6 +100,8 @@ pub(crate) struct Shared {
     pub processors: Processors<Processor>,
     /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
     pub volumes: Mutex<HashMap<String, u64>>,
+    /// Categories training right now: each spreads its search over its share of the workers.
+    pub trainings: AtomicUsize,
 }
 
 impl Shared {
@@ -132,6 +134,7 @@ impl Shared {
             processors,
             config,
             volumes: Mutex::new(HashMap::new()),
+            trainings: AtomicUsize::new(0),
         }
     }
 

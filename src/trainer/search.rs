@@ -233,13 +233,26 @@ impl Plan {
         }
     }
 
-    /// The directions a climb along `stage` tries, in order (-1: toward the ladder's start,
-    /// i.e. larger dictionaries, segments or pieces).
-    fn first_step(&self, stage: &Stage) -> [isize; 2] {
-        match stage {
+    /// True when `stage` is climbed rather than scanned.
+    fn climbs(&self, stage: &Stage) -> bool {
+        self.climb_sizes || !matches!(stage, Stage::Sizes(_))
+    }
+
+    /// The alternatives next to `at` on `stage`, applied to `from`, with their positions: the
+    /// likelier better one first (smaller dictionaries unless the volume is large; larger
+    /// segments).
+    fn neighbours(&self, stage: &Stage, from: &Recipe, at: usize) -> Vec<(usize, Recipe)> {
+        let steps = match stage {
             Stage::Sizes(_) if !self.larger_first => [1, -1],
             _ => [-1, 1],
-        }
+        };
+        steps
+            .iter()
+            .filter_map(|&step| {
+                let index = at.checked_add_signed(step)?;
+                Some((index, stage.apply(from, index)?))
+            })
+            .collect()
     }
 }
 
@@ -306,60 +319,71 @@ pub(crate) fn evaluate(
 }
 
 /// Runs `plan` on `folds`: the base recipe, then each stage in turn, from the best recipe so
-/// far. A stage climbs (sizes at effort 2 are scanned whole instead): it tries the alternative
-/// on one side of the current one and keeps going while that improves; only if the first step did not improve does it try the other side (for a knob with a single best value, as size,
-/// segment length and cut are on real data, this finds it with two or three trainings instead
-/// of all of them). The best candidate is the one that makes the archive (frames extrapolated to
-/// `archive`'s volume plus the dictionary) smallest; ties keep the earlier one, so the result is
-/// deterministic.
+/// far. A stage climbs (sizes at effort 2 are scanned whole instead): it judges the
+/// alternatives on both sides of the current one together, then keeps going, one at a time,
+/// in the direction of the better one while that improves. For a knob with a single best
+/// value, as size and segment length are on real data, this finds it with two or three
+/// candidates instead of all of them. The base is judged together with the first stage's
+/// two neighbours. The candidates judged together are trained on up to `threads` threads (one
+/// [`Judge`] each, made at `level`); which candidates are judged never depends on `threads`,
+/// so neither does the result. The best candidate is the one that makes the archive (frames
+/// extrapolated to `archive`'s volume plus the dictionary) smallest; ties keep the earlier one
+/// in plan order, so the result is deterministic.
 pub(crate) fn run(
-    judge: &mut Judge,
     folds: &[Fold<'_>],
     plan: &Plan,
     archive: Archive,
     sampled: u64,
+    (level, threads): (i32, usize),
 ) -> Result<Found, SearchError> {
+    let judges = (0..threads.max(1))
+        .map(|_| Judge::new(level))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut search = Search {
-        judge,
+        judges,
         folds,
         archive,
         sampled,
         tried: Vec::new(),
         best: None,
     };
-    let _ = search.consider(plan.base)?;
+    let mut first = vec![plan.base];
+    if let Some(stage) = plan.stages.first()
+        && plan.climbs(stage)
+        && let Some(at) = stage.position(&plan.base)
+    {
+        first.extend(
+            plan.neighbours(stage, &plan.base, at)
+                .into_iter()
+                .map(|(_, r)| r),
+        );
+    }
+    search.consider(&first)?;
     for stage in &plan.stages {
         let from = search.best.as_ref().map_or(plan.base, |(r, _, _)| *r);
-        let climb = plan.climb_sizes || !matches!(stage, Stage::Sizes(_));
-        match stage.position(&from).filter(|_| climb) {
+        match stage.position(&from).filter(|_| plan.climbs(stage)) {
             Some(at) => {
-                for step in plan.first_step(stage) {
-                    let mut index = at;
-                    let mut flat = false;
-                    while let Some(next) = index.checked_add_signed(step)
-                        && let Some(recipe) = stage.apply(&from, next)
-                    {
-                        match search.consider(recipe)? {
-                            Step::Better => index = next,
-                            Step::Flat => {
-                                flat = true;
-                                break;
-                            }
-                            Step::Worse => break,
-                        }
-                    }
-                    if index != at || flat {
-                        break;
-                    }
+                let sides = plan.neighbours(stage, &from, at);
+                let recipes: Vec<Recipe> = sides.iter().map(|(_, r)| *r).collect();
+                search.consider(&recipes)?;
+                let best = search.best.as_ref().map(|(r, _, _)| *r);
+                let Some(&(mut index, _)) = sides.iter().find(|(_, r)| Some(*r) == best) else {
+                    continue;
+                };
+                let step = if index < at { -1 } else { 1 };
+                while let Some(next) = index.checked_add_signed(step)
+                    && let Some(recipe) = stage.apply(&from, next)
+                    && search.consider(&[recipe])? == [true]
+                {
+                    index = next;
                 }
             }
             // A scan, or the current value is not on this ladder: try every alternative.
             None => {
-                for index in 0..stage.len() {
-                    if let Some(recipe) = stage.apply(&from, index) {
-                        let _ = search.consider(recipe)?;
-                    }
-                }
+                let all: Vec<Recipe> = (0..stage.len())
+                    .filter_map(|i| stage.apply(&from, i))
+                    .collect();
+                search.consider(&all)?;
             }
         }
     }
@@ -378,25 +402,61 @@ pub(crate) fn run(
     }
 }
 
-/// A candidate within this fraction of the best archive size is as good: the climb does not
-/// look further past it (on real logs such steps moved the archive by 0.1-0.5 %).
-const FLAT: u64 = 200;
+/// One candidate's evaluation: its score and first fold's dictionary, or why it failed.
+type Evaluated = Result<(Score, Vec<u8>), FitError>;
 
-/// What considering a candidate gave.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
-    /// It became the best.
-    Better,
-    /// Not better, but within 1/[`FLAT`] of the best.
-    Flat,
-    /// Worse, failed, or already tried.
-    Worse,
+/// Evaluates `recipes` with one judge each at a time, spread over `judges.len()` threads
+/// (round robin, so each thread takes about as many), results in the order of `recipes`.
+fn evaluate_all(
+    judges: &mut [Judge],
+    folds: &[Fold<'_>],
+    recipes: &[Recipe],
+    sampled: u64,
+) -> Result<Vec<Evaluated>, ZstdError> {
+    let threads = judges.len().min(recipes.len()).max(1);
+    if threads == 1 {
+        let judge = &mut judges[0];
+        return recipes
+            .iter()
+            .map(|r| evaluate(judge, folds, r, sampled))
+            .collect();
+    }
+    let mut results: Vec<Option<Result<Evaluated, ZstdError>>> = Vec::new();
+    results.resize_with(recipes.len(), || None);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = judges
+            .iter_mut()
+            .take(threads)
+            .enumerate()
+            .map(|(t, judge)| {
+                scope.spawn(move || {
+                    (t..recipes.len())
+                        .step_by(threads)
+                        .map(|i| (i, evaluate(judge, folds, &recipes[i], sampled)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A panic in a thread (a bug) is re-raised here, as it would be single-threaded.
+            let done = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (i, result) in done {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Ok(Err(FitError::Failed("not evaluated".to_owned())))))
+        .collect()
 }
 
 /// The state of one search: the judge, the folds, what was tried and the best so far.
-struct Search<'j, 'f, 'a> {
-    /// Compresses held-back samples.
-    judge: &'j mut Judge,
+struct Search<'f, 'a> {
+    /// Compress held-back samples, one per thread.
+    judges: Vec<Judge>,
     /// The splits every candidate is judged on.
     folds: &'f [Fold<'a>],
     /// What candidates are judged by.
@@ -409,44 +469,56 @@ struct Search<'j, 'f, 'a> {
     best: Option<(Recipe, Score, Vec<u8>)>,
 }
 
-impl Search<'_, '_, '_> {
-    /// Evaluates `recipe` (unless already tried) and says how it compares with the best.
-    /// Two recipes that give every fold the same training (same pieces, capacity and resolved
-    /// parameters: a share clamped to the same bound, a segment size clamped to the same
-    /// fraction of a small dictionary, pieces larger than every sample) are the same candidate
-    /// and are not trained twice.
-    fn consider(&mut self, recipe: Recipe) -> Result<Step, ZstdError> {
-        let key = self.trainings(&recipe);
-        if self
-            .tried
-            .iter()
-            .any(|(r, _)| *r == recipe || self.trainings(r) == key)
-        {
-            return Ok(Step::Worse);
+impl Search<'_, '_> {
+    /// Evaluates `recipes` (those not already tried; the rest in parallel) and says, for each
+    /// in order, whether it became the best, as if they had been judged one after the other. Two recipes that give every fold the same training (same pieces, capacity
+    /// and resolved parameters: a share clamped to the same bound, a segment size clamped to
+    /// the same fraction of a small dictionary, pieces larger than every sample) are the same
+    /// candidate and are not trained twice.
+    fn consider(&mut self, recipes: &[Recipe]) -> Result<Vec<bool>, ZstdError> {
+        let mut keys: Vec<Vec<(Cut, usize, FastCoverParams)>> =
+            self.tried.iter().map(|(r, _)| self.trainings(r)).collect();
+        let mut fresh = Vec::new();
+        for recipe in recipes {
+            let key = self.trainings(recipe);
+            if !keys.contains(&key) {
+                keys.push(key);
+                fresh.push(*recipe);
+            }
         }
-        let (result, dict) = match evaluate(self.judge, self.folds, &recipe, self.sampled)? {
+        let mut evaluated =
+            evaluate_all(&mut self.judges, self.folds, &fresh, self.sampled)?.into_iter();
+        let mut steps = Vec::with_capacity(recipes.len());
+        for recipe in recipes {
+            if !fresh.contains(recipe) || self.tried.iter().any(|(r, _)| r == recipe) {
+                steps.push(false);
+                continue;
+            }
+            let Some(result) = evaluated.next() else {
+                steps.push(false);
+                continue;
+            };
+            steps.push(self.record(*recipe, result));
+        }
+        Ok(steps)
+    }
+
+    /// Records one evaluated candidate; true when it became the best.
+    fn record(&mut self, recipe: Recipe, result: Evaluated) -> bool {
+        let (result, dict) = match result {
             Ok((score, dict)) => (Ok(score), dict),
             Err(e) => (Err(e), Vec::new()),
         };
-        let step = match (&result, &self.best) {
-            (Err(_), _) => Step::Worse,
-            (Ok(_), None) => Step::Better,
-            (Ok(score), Some((_, best, _))) => {
-                let (cost, best) = (self.archive.with(score), self.archive.with(best));
-                if cost < best {
-                    Step::Better
-                } else if (cost - best).saturating_mul(FLAT) < best {
-                    Step::Flat
-                } else {
-                    Step::Worse
-                }
-            }
+        let better = match (&result, &self.best) {
+            (Err(_), _) => false,
+            (Ok(_), None) => true,
+            (Ok(score), Some((_, best, _))) => self.archive.with(score) < self.archive.with(best),
         };
-        if let (Step::Better, Ok(score)) = (step, &result) {
+        if let (true, Ok(score)) = (better, &result) {
             self.best = Some((recipe, *score, dict));
         }
         self.tried.push((recipe, result));
-        Ok(step)
+        better
     }
 
     /// What `recipe` makes libzstd do in each fold: cut, capacity and resolved parameters.
