@@ -176,7 +176,7 @@ pub fn train_parallel(
             });
         }
     };
-    let found = match search::run(&folds, &plan, archive, bytes, (level, threads)) {
+    let found = match search::run(&used, &folds, &plan, archive, (level, threads)) {
         Ok(found) => found,
         Err(SearchError::TooLittle(_)) => return outcome(too_few),
         Err(SearchError::Failed(reason)) => return outcome(TrainingOutcome::Failed { reason }),
@@ -195,7 +195,10 @@ pub fn train_parallel(
         return measured(outcome(did_not_help(&score)));
     }
     // The judged recipe, trained again on every sample, or its first fold's dictionary.
-    let retrained = match fit::fit(&used, &found.recipe) {
+    let retrained = match found
+        .retrained
+        .unwrap_or_else(|| fit::fit(&used, &found.recipe))
+    {
         Ok(dict) => Some(dict),
         Err(fit::FitError::TooLittle(_)) => None,
         Err(fit::FitError::Failed(reason)) => {

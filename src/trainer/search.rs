@@ -265,6 +265,8 @@ pub(crate) struct Found {
     pub(crate) score: Score,
     /// Its dictionary trained on the first fold.
     pub(crate) fold_dict: Vec<u8>,
+    /// It trained on all samples, if a thread had time to do that during the search.
+    pub(crate) retrained: Option<Result<Vec<u8>, FitError>>,
 }
 
 /// Why no candidate could be judged.
@@ -325,15 +327,16 @@ pub(crate) fn evaluate(
 /// value, as size and segment length are on real data, this finds it with two or three
 /// candidates instead of all of them. The base is judged together with the first stage's
 /// two neighbours. The candidates judged together are trained on up to `threads` threads (one
-/// [`Judge`] each, made at `level`); which candidates are judged never depends on `threads`,
-/// so neither does the result. The best candidate is the one that makes the archive (frames
+/// [`Judge`] each, made at `level`), and a thread a step leaves idle trains the best recipe so
+/// far on all `samples` (the final training, done ahead should that recipe win); which
+/// candidates are judged never depends on `threads`, so neither does the result. The best candidate is the one that makes the archive (frames
 /// extrapolated to `archive`'s volume plus the dictionary) smallest; ties keep the earlier one
 /// in plan order, so the result is deterministic.
 pub(crate) fn run(
+    samples: &[&[u8]],
     folds: &[Fold<'_>],
     plan: &Plan,
     archive: Archive,
-    sampled: u64,
     (level, threads): (i32, usize),
 ) -> Result<Found, SearchError> {
     let judges = (0..threads.max(1))
@@ -341,9 +344,10 @@ pub(crate) fn run(
         .collect::<Result<Vec<_>, _>>()?;
     let mut search = Search {
         judges,
+        samples,
+        retrained: Vec::new(),
         folds,
         archive,
-        sampled,
         tried: Vec::new(),
         best: None,
     };
@@ -387,12 +391,21 @@ pub(crate) fn run(
             }
         }
     }
-    let Search { tried, best, .. } = search;
+    let Search {
+        tried,
+        best,
+        mut retrained,
+        ..
+    } = search;
     match best {
         Some((recipe, score, fold_dict)) => Ok(Found {
             recipe,
             score,
             fold_dict,
+            retrained: retrained
+                .iter()
+                .position(|(r, _)| *r == recipe)
+                .map(|i| retrained.swap_remove(i).1),
         }),
         None => Err(match tried.iter().find_map(|(_, r)| r.as_ref().err()) {
             Some(FitError::Failed(reason)) => SearchError::Failed(reason.clone()),
@@ -405,34 +418,57 @@ pub(crate) fn run(
 /// One candidate's evaluation: its score and first fold's dictionary, or why it failed.
 type Evaluated = Result<(Score, Vec<u8>), FitError>;
 
-/// Evaluates `recipes` with one judge each at a time, spread over `judges.len()` threads
-/// (round robin, so each thread takes about as many), results in the order of `recipes`.
-fn evaluate_all(
+/// A training of a recipe on all samples: the dictionary handed out if the recipe wins.
+type Retrained = Result<Vec<u8>, FitError>;
+
+/// Work for one thread of a search step.
+#[derive(Clone, Copy, Debug)]
+enum Task {
+    /// Judge a candidate on the folds.
+    Judge(Recipe),
+    /// Train a recipe on all samples, ahead of time, on a thread the step leaves idle.
+    Retrain(Recipe),
+}
+
+/// What a [`Task`] gave.
+enum Done {
+    /// A judged candidate.
+    Judged(Result<Evaluated, ZstdError>),
+    /// A recipe trained on all samples.
+    Retrained(Retrained),
+}
+
+/// Runs `tasks` on `judges.len()` threads (round robin, so each thread takes about as many;
+/// one thread runs them in order), results in the order of `tasks`.
+fn run_tasks(
     judges: &mut [Judge],
     folds: &[Fold<'_>],
-    recipes: &[Recipe],
-    sampled: u64,
-) -> Result<Vec<Evaluated>, ZstdError> {
-    let threads = judges.len().min(recipes.len()).max(1);
+    samples: &[&[u8]],
+    tasks: &[Task],
+) -> Vec<Done> {
+    let sampled = samples.iter().map(|s| s.len() as u64).sum();
+    let run = |judge: &mut Judge, task: &Task| match task {
+        Task::Judge(recipe) => Done::Judged(evaluate(judge, folds, recipe, sampled)),
+        Task::Retrain(recipe) => Done::Retrained(fit::fit(samples, recipe)),
+    };
+    let threads = judges.len().min(tasks.len()).max(1);
     if threads == 1 {
         let judge = &mut judges[0];
-        return recipes
-            .iter()
-            .map(|r| evaluate(judge, folds, r, sampled))
-            .collect();
+        return tasks.iter().map(|t| run(judge, t)).collect();
     }
-    let mut results: Vec<Option<Result<Evaluated, ZstdError>>> = Vec::new();
-    results.resize_with(recipes.len(), || None);
+    let mut results: Vec<Option<Done>> = Vec::new();
+    results.resize_with(tasks.len(), || None);
     std::thread::scope(|scope| {
         let handles: Vec<_> = judges
             .iter_mut()
             .take(threads)
             .enumerate()
             .map(|(t, judge)| {
+                let run = &run;
                 scope.spawn(move || {
-                    (t..recipes.len())
+                    (t..tasks.len())
                         .step_by(threads)
-                        .map(|i| (i, evaluate(judge, folds, &recipes[i], sampled)))
+                        .map(|i| (i, run(judge, &tasks[i])))
                         .collect::<Vec<_>>()
                 })
             })
@@ -447,22 +483,21 @@ fn evaluate_all(
             }
         }
     });
-    results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Ok(Err(FitError::Failed("not evaluated".to_owned())))))
-        .collect()
+    results.into_iter().flatten().collect()
 }
 
 /// The state of one search: the judge, the folds, what was tried and the best so far.
 struct Search<'f, 'a> {
     /// Compress held-back samples, one per thread.
     judges: Vec<Judge>,
+    /// All samples (what the winner is trained on at the end).
+    samples: &'f [&'a [u8]],
+    /// Recipes already trained on all samples, ahead of time.
+    retrained: Vec<(Recipe, Retrained)>,
     /// The splits every candidate is judged on.
     folds: &'f [Fold<'a>],
     /// What candidates are judged by.
     archive: Archive,
-    /// Bytes of all samples (the final training's volume).
-    sampled: u64,
     /// Every candidate evaluated so far, in order.
     tried: Vec<(Recipe, Result<Score, FitError>)>,
     /// The best recipe so far, its score and first fold's dictionary.
@@ -486,8 +521,37 @@ impl Search<'_, '_> {
                 fresh.push(*recipe);
             }
         }
-        let mut evaluated =
-            evaluate_all(&mut self.judges, self.folds, &fresh, self.sampled)?.into_iter();
+        let mut tasks: Vec<Task> = fresh.iter().map(|&r| Task::Judge(r)).collect();
+        // A thread this step leaves idle trains the likely winner on all samples meanwhile.
+        let threads = self.judges.len();
+        let likely = self
+            .best
+            .as_ref()
+            .map(|(r, _, _)| *r)
+            .or(fresh.first().copied());
+        if threads > 1
+            && fresh.len() % threads != 0
+            && let Some(recipe) = likely
+            && !self.retrained.iter().any(|(r, _)| *r == recipe)
+        {
+            tasks.push(Task::Retrain(recipe));
+        }
+        let mut evaluated = Vec::with_capacity(fresh.len());
+        for (task, done) in tasks.iter().zip(run_tasks(
+            &mut self.judges,
+            self.folds,
+            self.samples,
+            &tasks,
+        )) {
+            match (task, done) {
+                (Task::Retrain(recipe), Done::Retrained(dict)) => {
+                    self.retrained.push((*recipe, dict))
+                }
+                (_, Done::Judged(result)) => evaluated.push(result?),
+                _ => {}
+            }
+        }
+        let mut evaluated = evaluated.into_iter();
         let mut steps = Vec::with_capacity(recipes.len());
         for recipe in recipes {
             if !fresh.contains(recipe) || self.tried.iter().any(|(r, _)| r == recipe) {
