@@ -303,6 +303,13 @@
 #define ZSTDPOOL_OPT_TRAINING_MAX_BYTES 108
 
 /**
+ * Expected raw bytes of each category (all its entries), so that the trainer makes the
+ * dictionary, or none, that keeps frames + dictionary smallest. Range 0..2^50; 0: the
+ * sampled bytes (a conservative default). Default 0.
+ */
+#define ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME 109
+
+/**
  * Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
  * ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
  */

@@ -75,6 +75,10 @@ pub const ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE: i32 = 107;
 /// At most this many sample bytes are trained on per category; training also starts once
 /// that many bytes (by declared sizes) wait. Range 1024..2^40. Default 33554432.
 pub const ZSTDPOOL_OPT_TRAINING_MAX_BYTES: i32 = 108;
+/// Expected raw bytes of each category (all its entries), so that the trainer makes the
+/// dictionary, or none, that keeps frames + dictionary smallest. Range 0..2^50; 0: the
+/// sampled bytes (a conservative default). Default 0.
+pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME: i32 = 109;
 /// Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
 /// ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_K: i32 = 200;
@@ -119,6 +123,7 @@ fn field_name(option: zstdpool_option) -> Option<&'static str> {
         ZSTDPOOL_OPT_TRAINING_EFFORT => "training.effort",
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => "training.max_dict_size",
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => "training.max_bytes",
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => "training.category_volume",
         ZSTDPOOL_OPT_TRAINER_K => "training.trainer.k",
         ZSTDPOOL_OPT_TRAINER_D => "training.trainer.d",
         ZSTDPOOL_OPT_TRAINER_F => "training.trainer.f",
@@ -193,6 +198,7 @@ fn assign(config: &mut Config, option: zstdpool_option, value: i64) -> Result<()
         ZSTDPOOL_OPT_TRAINING_EFFORT => training.effort = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => training.max_dict_size = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => training.max_bytes = convert(field, value)?,
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => training.category_volume = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINER_K => trainer.k = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINER_D => trainer.d = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINER_F => trainer.f = convert(field, value)?,
@@ -237,6 +243,7 @@ fn read(config: &Config, option: zstdpool_option) -> Result<i64, Error> {
         ZSTDPOOL_OPT_TRAINING_EFFORT => training.effort.into(),
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => wide(training.max_dict_size as u64),
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => wide(training.max_bytes),
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => wide(training.category_volume),
         ZSTDPOOL_OPT_TRAINER_K => trainer.k.into(),
         ZSTDPOOL_OPT_TRAINER_D => trainer.d.into(),
         ZSTDPOOL_OPT_TRAINER_F => trainer.f.into(),

@@ -277,7 +277,8 @@ static void store_free(void *user_data) {
     pthread_mutex_unlock(&s->lock);
 }
 
-/* A configuration for quick tests: two workers, training after a few samples. */
+/* A configuration for quick tests: two workers, training after a few samples, the small
+ * categories standing for large ones (a dictionary that helps pays for itself over 1 GiB). */
 static zstdpool_config *small_config(int training) {
     zstdpool_config *cfg = NULL;
     CHECK_OK(zstdpool_config_new(&cfg));
@@ -286,6 +287,7 @@ static zstdpool_config *small_config(int training) {
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, 16));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_BYTES, 0));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_EFFORT, 0));
+    CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, (int64_t)1 << 30));
     return cfg;
 }
 
@@ -690,6 +692,7 @@ static const bad_value BAD_VALUES[] = {
     {ZSTDPOOL_OPT_TRAINING_EFFORT, 3, "invalid training.effort"},
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, 255, "invalid training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, 1023, "invalid training.max_bytes"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, -1, "invalid training.category_volume"},
     {ZSTDPOOL_OPT_TRAINER_K, 8, "invalid training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, 17, "invalid training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, 32, "invalid training.trainer.f"},
