@@ -13,9 +13,9 @@
 //! original bytes / (compressed bytes + dictionaries), what an archive storing each dictionary
 //! once holds; CPU seconds of the training thread, from `/proc/thread-self/schedstat`).
 //!
-//! `--volume X` tells the trainer each category's volume is X times its files' bytes (a
-//! conversion knows its categories' volumes; X > 1 stands for a larger archive of the same
-//! kind of files); without it the trainer assumes the sampled bytes.
+//! `--volume X` tells the trainer each category's volume is X times its files' bytes and
+//! entries (a conversion knows its categories' volumes; X > 1 stands for a larger archive of
+//! the same kind of files); without it the trainer assumes the sampled bytes.
 //!
 //! `--zstd-default` trains with zstd's default trainer instead, on the same samples: what
 //! `ZDICT_trainFromBuffer` does (fastCover, d = 8, k searched in 4 steps on a 75 % split, level
@@ -207,6 +207,7 @@ fn category(
     let bytes: u64 = files.iter().map(|f| f.len() as u64).sum();
     let config = TrainingConfig {
         category_volume: (bytes as f64 * options.volume) as u64,
+        category_entries: (files.len() as f64 * options.volume) as u64,
         ..config.clone()
     };
     let start = Instant::now();

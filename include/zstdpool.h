@@ -310,6 +310,13 @@
 #define ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME 109
 
 /**
+ * Expected number of entries of each category, with ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME:
+ * the savings measured on samples (entries' first bytes) then count once per entry prefix,
+ * not for every byte of long entries. Range 0..2^40; 0: unknown. Default 0.
+ */
+#define ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES 110
+
+/**
  * Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
  * ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
  */

@@ -327,6 +327,32 @@ fn a_larger_volume_never_gets_a_smaller_dictionary() {
 }
 
 #[test]
+fn long_entries_count_once_per_sampled_prefix() {
+    // The samples are the first bytes of 30 entries said to hold 100 times as much: the
+    // dictionary reaches their starts only, so it is chosen as for the samples alone ...
+    let owned = logs(12, 30, 4000);
+    let samples = views(&owned);
+    let alone = trainer::train(&samples, &TrainingConfig::default(), LEVEL);
+    let bytes: u64 = samples.iter().map(|s| s.len() as u64).sum();
+    let long = TrainingConfig {
+        category_volume: 100 * bytes,
+        category_entries: 30,
+        ..TrainingConfig::default()
+    };
+    assert_eq!(
+        trainer::train(&samples, &long, LEVEL).dictionary,
+        alone.dictionary
+    );
+    // ... while 3,000 entries like the samples are a volume a larger dictionary pays over.
+    let many = TrainingConfig {
+        category_entries: 3000,
+        ..long
+    };
+    let size = |t: &Training| t.dictionary.as_ref().map_or(0, Vec::len);
+    assert!(size(&trainer::train(&samples, &many, LEVEL)) > size(&alone));
+}
+
+#[test]
 fn frames_and_dictionary_never_outgrow_no_dictionary_on_generated_trees() {
     let spec = JobTreeSpec {
         jobs: 12,

@@ -79,6 +79,10 @@ pub const ZSTDPOOL_OPT_TRAINING_MAX_BYTES: i32 = 108;
 /// dictionary, or none, that keeps frames + dictionary smallest. Range 0..2^50; 0: the
 /// sampled bytes (a conservative default). Default 0.
 pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME: i32 = 109;
+/// Expected number of entries of each category, with ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME:
+/// the savings measured on samples (entries' first bytes) then count once per entry prefix,
+/// not for every byte of long entries. Range 0..2^40; 0: unknown. Default 0.
+pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES: i32 = 110;
 /// Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
 /// ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_K: i32 = 200;
@@ -124,6 +128,7 @@ fn field_name(option: zstdpool_option) -> Option<&'static str> {
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => "training.max_dict_size",
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => "training.max_bytes",
         ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => "training.category_volume",
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES => "training.category_entries",
         ZSTDPOOL_OPT_TRAINER_K => "training.trainer.k",
         ZSTDPOOL_OPT_TRAINER_D => "training.trainer.d",
         ZSTDPOOL_OPT_TRAINER_F => "training.trainer.f",
@@ -199,6 +204,9 @@ fn assign(config: &mut Config, option: zstdpool_option, value: i64) -> Result<()
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => training.max_dict_size = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => training.max_bytes = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => training.category_volume = convert(field, value)?,
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES => {
+            training.category_entries = convert(field, value)?
+        }
         ZSTDPOOL_OPT_TRAINER_K => trainer.k = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINER_D => trainer.d = convert(field, value)?,
         ZSTDPOOL_OPT_TRAINER_F => trainer.f = convert(field, value)?,
@@ -244,6 +252,7 @@ fn read(config: &Config, option: zstdpool_option) -> Result<i64, Error> {
         ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE => wide(training.max_dict_size as u64),
         ZSTDPOOL_OPT_TRAINING_MAX_BYTES => wide(training.max_bytes),
         ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME => wide(training.category_volume),
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES => wide(training.category_entries),
         ZSTDPOOL_OPT_TRAINER_K => trainer.k.into(),
         ZSTDPOOL_OPT_TRAINER_D => trainer.d.into(),
         ZSTDPOOL_OPT_TRAINER_F => trainer.f.into(),

@@ -166,7 +166,12 @@ pub fn train_parallel(
             });
         }
     };
-    let archive = Archive::new(config.category_volume, bytes);
+    let archive = Archive::new(
+        config.category_volume,
+        config.category_entries,
+        bytes,
+        count,
+    );
     let plan = Plan::new(config, count, archive.volume, bytes);
     let folds = match judge.folds(&used, plan.folds) {
         Ok(folds) => folds,

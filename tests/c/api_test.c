@@ -693,6 +693,7 @@ static const bad_value BAD_VALUES[] = {
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, 255, "invalid training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, 1023, "invalid training.max_bytes"},
     {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, -1, "invalid training.category_volume"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES, -1, "invalid training.category_entries"},
     {ZSTDPOOL_OPT_TRAINER_K, 8, "invalid training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, 17, "invalid training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, 32, "invalid training.trainer.f"},
