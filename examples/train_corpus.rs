@@ -4,7 +4,7 @@
 //!   [--volume X]`
 //!
 //! DIR (default `../shared/corpus`) holds one folder per category (`generated`: the default
-//! generated job tree, by category). For each, every file is a
+//! generated job tree, by category; `generated:N`: one of N jobs). For each, every file is a
 //! sample (its first `max_sample_size` bytes, as the pool samples entries) for
 //! `zstdpool::trainer::train`; then every file is compressed on its own, whole, with and
 //! without the category's dictionary. Prints a table per category, the totals, and last a JSON
@@ -164,11 +164,16 @@ fn ratio(original: u64, compressed: u64) -> f64 {
 type Category = (String, Vec<Vec<u8>>);
 
 /// The categories of the corpus folder `dir` (one folder each, files sorted by name), or of
-/// the default generated job tree when `dir` is `generated`.
+/// the default generated job tree when `dir` is `generated` (of N jobs: `generated:N`).
 fn categories(dir: &Path) -> Result<Vec<Category>, String> {
-    if dir == Path::new("generated") {
+    let text = dir.to_string_lossy();
+    if let Some(jobs) = text.strip_prefix("generated") {
+        let mut spec = jobtree::JobTreeSpec::default();
+        if let Some(n) = jobs.strip_prefix(':') {
+            spec.jobs = n.parse().map_err(|_| format!("bad job count in {text}"))?;
+        }
         let mut by_category: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
-        for file in jobtree::generate_tree(&jobtree::JobTreeSpec::default()) {
+        for file in jobtree::generate_tree(&spec) {
             by_category
                 .entry(file.category)
                 .or_default()

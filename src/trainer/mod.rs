@@ -172,8 +172,9 @@ pub fn train_parallel(
         bytes,
         count,
     );
-    let plan = Plan::new(config, count, archive.volume, bytes);
-    let folds = match judge.folds(&used, plan.folds) {
+    let judged = sampling::search_subset(&used);
+    let plan = Plan::new(config, judged.len(), archive.volume, bytes);
+    let folds = match judge.folds(&judged, plan.folds) {
         Ok(folds) => folds,
         Err(e) => {
             return outcome(TrainingOutcome::Failed {

@@ -110,6 +110,21 @@ pub(crate) fn training_pieces<'a>(samples: &[&'a [u8]], cut: Cut) -> Option<Vec<
     (finer.count(samples) >= MIN_PIECES).then(|| finer.apply(samples))
 }
 
+/// Sample bytes the search judges its candidates on at most (the dictionary handed out is
+/// still trained on every sample): past this, a candidate's training and judging cost grows
+/// with the samples while the recipe it finds does not change much. On a generated
+/// sub-production of 1,000 jobs (up to 32 MB of samples per category) this made the default
+/// search cheaper than zstd's default trainer on the same samples.
+pub(crate) const SEARCH_BYTES: u64 = 8 << 20;
+
+/// The samples the search judges on: all of them up to [`SEARCH_BYTES`], else every n-th
+/// one (spread over the arrival order) for about that many bytes.
+pub(crate) fn search_subset<'a>(samples: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    let total: u64 = samples.iter().map(|s| s.len() as u64).sum();
+    let stride = usize::try_from(total.div_ceil(SEARCH_BYTES).max(1)).unwrap_or(usize::MAX);
+    samples.iter().step_by(stride).copied().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +154,15 @@ mod tests {
         assert_eq!(Cut::Pieces(5).effective(&samples), Cut::Whole);
         assert_eq!(Cut::Pieces(4).effective(&samples), Cut::Pieces(4));
         assert_eq!(Cut::Pieces(5).apply(&samples), Cut::Whole.apply(&samples));
+    }
+
+    #[test]
+    fn the_search_judges_on_a_spread_subset_of_large_sample_sets() {
+        let big = vec![b'a'; 1 << 20];
+        let samples: Vec<&[u8]> = vec![&big; 20];
+        let subset = search_subset(&samples);
+        assert_eq!(subset.len(), 7);
+        assert_eq!(search_subset(&samples[..8]).len(), 8);
     }
 
     #[test]
