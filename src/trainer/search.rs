@@ -343,7 +343,7 @@ pub(crate) fn run(
     archive: Archive,
     (level, threads): (i32, usize),
 ) -> Result<Found, SearchError> {
-    let judges = (0..threads.max(1))
+    let judges = (0..threads.clamp(1, MAX_THREADS))
         .map(|_| Judge::new(level))
         .collect::<Result<Vec<_>, _>>()?;
     let mut search = Search {
@@ -418,6 +418,10 @@ pub(crate) fn run(
         }),
     }
 }
+
+/// Most threads a search uses: no step has more work (effort 2 scans 14 sizes, plus an early
+/// final training), and each thread holds a compression context.
+const MAX_THREADS: usize = 16;
 
 /// One candidate's evaluation: its score and first fold's dictionary, or why it failed.
 type Evaluated = Result<(Score, Vec<u8>), FitError>;
