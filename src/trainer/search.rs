@@ -1,15 +1,17 @@
-//! The search over how samples are cut, how large the dictionary is and (with more effort)
-//! the trainer's segment and d-mer sizes, every candidate judged on held-back samples.
+//! The search over how large the dictionary is, the trainer's segment size and (with more
+//! effort) its d-mer size and how samples are cut, every candidate judged on held-back samples
+//! by the archive it makes (frames + dictionary, see `worth.rs`).
 //!
 //! The search is greedy, one knob at a time, each stage starting from the best recipe so far:
-//! dictionary size first (it matters most: on real logs the best share of the volume ranged
-//! from 1/2 to 1/10 and moved the held-back size by up to 40%), then the segment size k
-//! (larger segments win with larger dictionaries, up to 10%), d at effort 2, and the cut
-//! last (about 1%). Knobs interact little, so this finds nearly what a full grid finds with a
-//! fraction of the trainings; effort 2 climbs the size once more at the end for what they do
-//! interact. Every candidate costs one training per fold on that fold's samples, and the
-//! number of candidates and folds is bounded, so the search costs a bounded number of
-//! trainings per byte of samples: roughly proportional to the category's volume.
+//! dictionary size first (it matters most: judged by frames alone, the best share of the
+//! volume ranged from 1/2 to 1/10 on real logs and moved the held-back size by up to 40%;
+//! judged by the archive over little more than the samples, 1/40 to 1/160), then the segment
+//! size k (larger segments win with larger dictionaries, up to 10%), d at effort 2, and the
+//! cut last at effort 2 (about 1%). Knobs interact little, so this finds nearly what a full
+//! grid finds with a fraction of the trainings; effort 2 climbs the size once more at the end
+//! for what they do interact. Every candidate costs one training per fold on that fold's
+//! samples (at most `sampling::SEARCH_BYTES` of them), and the number of candidates and folds
+//! is bounded, so the search costs a bounded number of trainings per byte of samples.
 
 use crate::config::TrainingConfig;
 use crate::libzstd::{FastCoverParams, ZstdError};
