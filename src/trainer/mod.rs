@@ -5,20 +5,22 @@
 //!
 //! - `sampling.rs`: samples are cut into pieces of a few kilobytes before libzstd sees them, so
 //!   that a category of a few large entries still gives libzstd the 5+ samples it needs and a
-//!   dictionary drawn from every part of every entry;
+//!   dictionary drawn from every part of every entry; the search judges at most 4 MiB of
+//!   them (every n-th sample), the dictionary handed out is trained on all;
 //! - `sizing.rs`: the dictionary size is a share of the training volume, within bounds;
 //! - `evaluate.rs`: every candidate is trained without some samples and judged on those
 //!   (k-fold, leave-one-out for tiny sets): their compressed size with the candidate and
 //!   without a dictionary (measured once per fold, shared by every candidate);
 //! - `worth.rs`: a dictionary is stored once per category, so candidates are ranked by the
 //!   archive they make: held-back compressed bytes per byte, extrapolated to the category's
-//!   volume (`TrainingConfig::category_volume`, at least the bytes sampled), plus the
-//!   dictionary's own size. A large category affords a large dictionary; a small one gets a
-//!   small one, or none;
-//! - `search.rs`: a small greedy search over dictionary size, segment size k and cut (and d at
-//!   effort 2) picks the recipe; `fit.rs` is one training with its "too little data" fallbacks;
+//!   volume (`TrainingConfig::category_volume`, at least the bytes sampled; with
+//!   `category_entries`, to that many entry prefixes), plus the dictionary's own size. A large
+//!   category affords a large dictionary; a small one gets a small one, or none;
+//! - `search.rs`: a small greedy search over dictionary size and segment size k (d and the
+//!   cut at effort 2) picks the recipe; `fit.rs` is one training with its "too little data"
+//!   fallbacks;
 //! - `pick.rs`: the chosen recipe is trained once more on all samples, and that dictionary is
-//!   handed out unless the recipe's first-fold dictionary does better on the samples.
+//!   handed out unless the recipe's first-fold dictionary does better on held-back samples.
 //!
 //! The outcome is `Trained` only if that dictionary makes frames + dictionary smaller than no
 //! dictionary at the category's volume; otherwise `DidNotHelp`.
