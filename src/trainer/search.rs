@@ -335,9 +335,10 @@ pub(crate) fn evaluate(
 /// two neighbours. The candidates judged together are trained on up to `threads` threads (one
 /// [`Judge`] each, made at `level`), and a thread a step leaves idle trains the best recipe so
 /// far on all `samples` (the final training, done ahead should that recipe win); which
-/// candidates are judged never depends on `threads`, so neither does the result. The best candidate is the one that makes the archive (frames
-/// extrapolated to `archive`'s volume plus the dictionary) smallest; ties keep the earlier one
-/// in plan order, so the result is deterministic.
+/// candidates are judged never depends on `threads`, so neither does the result. The best
+/// candidate is the one that makes the archive (frames extrapolated to `archive`'s volume plus
+/// the dictionary) smallest; ties keep the earlier one in plan order, so the result is
+/// deterministic.
 pub(crate) fn run(
     samples: &[&[u8]],
     folds: &[Fold<'_>],
@@ -515,10 +516,11 @@ struct Search<'f, 'a> {
 }
 
 impl Search<'_, '_> {
-    /// Evaluates `recipes` (those not already tried; the rest in parallel) and says, for each
-    /// in order, whether it became the best, as if they had been judged one after the other. Two recipes that give every fold the same training (same pieces, capacity
-    /// and resolved parameters: a share clamped to the same bound, a segment size clamped to
-    /// the same fraction of a small dictionary, pieces larger than every sample) are the same
+    /// Evaluates `recipes` (those not already tried, in parallel) and says, for each in
+    /// order, whether it became the best, as if they had been judged one after the other. Two
+    /// recipes that give every fold the same training (same pieces, capacity and resolved
+    /// parameters: a share clamped to the same bound, a segment size clamped to the same
+    /// fraction of a small dictionary, pieces larger than every sample) are the same
     /// candidate and are not trained twice.
     fn consider(&mut self, recipes: &[Recipe]) -> Result<Vec<bool>, ZstdError> {
         let mut keys: Vec<Vec<(Cut, usize, FastCoverParams)>> =
