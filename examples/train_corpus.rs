@@ -1,9 +1,10 @@
 //! Trains one dictionary per category folder of a corpus and reports what it gains.
 //!
 //! `cargo run --release --example train_corpus -- [DIR] [--effort N] [--level L] [--zstd-default]
-//!   [--volume X]`
+//!   [--volume X] [--threads N]`
 //!
-//! DIR (default `../shared/corpus`) holds one folder per category. For each, every file is a
+//! DIR (default `../shared/corpus`) holds one folder per category (`generated`: the default
+//! generated job tree, by category; `generated:N`: one of N jobs). For each, every file is a
 //! sample (its first `max_sample_size` bytes, as the pool samples entries) for
 //! `zstdpool::trainer::train`; then every file is compressed on its own, whole, with and
 //! without the category's dictionary. Prints a table per category, the totals, and last a JSON
@@ -12,9 +13,13 @@
 //! original bytes / (compressed bytes + dictionaries), what an archive storing each dictionary
 //! once holds; CPU seconds of the training thread, from `/proc/thread-self/schedstat`).
 //!
-//! `--volume X` tells the trainer each category's volume is X times its files' bytes (a
-//! conversion knows its categories' volumes; X > 1 stands for a larger archive of the same
-//! kind of files); without it the trainer assumes the sampled bytes.
+//! `--volume X` tells the trainer each category's volume is X times its files' bytes and
+//! entries (a conversion knows its categories' volumes; X > 1 stands for a larger archive of
+//! the same kind of files); without it the trainer assumes the sampled bytes.
+//!
+//! `--threads N` spreads each category's search over N threads (`trainer::train_parallel`:
+//! same dictionaries; the CPU seconds are then the calling thread's only, the wall time is
+//! what to compare).
 //!
 //! `--zstd-default` trains with zstd's default trainer instead, on the same samples: what
 //! `ZDICT_trainFromBuffer` does (fastCover, d = 8, k searched in 4 steps on a 75 % split, level
@@ -45,6 +50,8 @@ struct Options {
     zstd_default: bool,
     /// Volume hint as a multiple of the category's bytes (0: no hint).
     volume: f64,
+    /// Threads each category's search runs on (`trainer::train_parallel`).
+    threads: usize,
 }
 
 /// Parses `[DIR] [--effort N] [--level L]`.
@@ -55,6 +62,7 @@ fn parse_args() -> Result<Options, String> {
         level: 3,
         zstd_default: false,
         volume: 0.0,
+        threads: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -68,13 +76,19 @@ fn parse_args() -> Result<Options, String> {
                 options.level = value.parse().map_err(|_| format!("bad --level {value}"))?;
             }
             "--zstd-default" => options.zstd_default = true,
+            "--threads" => {
+                let value = args.next().ok_or("--threads needs a value")?;
+                options.threads = value
+                    .parse()
+                    .map_err(|_| format!("bad --threads {value}"))?;
+            }
             "--volume" => {
                 let value = args.next().ok_or("--volume needs a value")?;
                 options.volume = value.parse().map_err(|_| format!("bad --volume {value}"))?;
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: train_corpus [DIR] [--effort N] [--level L] [--zstd-default] [--volume X]"
+                    "usage: train_corpus [DIR] [--effort N] [--level L] [--zstd-default] [--volume X] [--threads N]"
                         .to_owned(),
                 );
             }
@@ -159,17 +173,51 @@ fn ratio(original: u64, compressed: u64) -> f64 {
     }
 }
 
-/// Trains and measures one category folder.
-fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Row, String> {
-    let level = options.level;
-    let name = dir
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let paths = sorted_entries(dir, false).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files = Vec::with_capacity(paths.len());
-    for path in &paths {
-        files.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+/// A category's name and its files' bytes.
+type Category = (String, Vec<Vec<u8>>);
+
+/// The categories of the corpus folder `dir` (one folder each, files sorted by name), or of
+/// the default generated job tree when `dir` is `generated` (of N jobs: `generated:N`).
+fn categories(dir: &Path) -> Result<Vec<Category>, String> {
+    let text = dir.to_string_lossy();
+    if let Some(jobs) = text.strip_prefix("generated") {
+        let mut spec = jobtree::JobTreeSpec::default();
+        if let Some(n) = jobs.strip_prefix(':') {
+            spec.jobs = n.parse().map_err(|_| format!("bad job count in {text}"))?;
+        }
+        let mut by_category: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
+        for file in jobtree::generate_tree(&spec) {
+            by_category
+                .entry(file.category)
+                .or_default()
+                .push(file.data);
+        }
+        return Ok(by_category.into_iter().collect());
     }
+    let dirs = sorted_entries(dir, true).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let paths = sorted_entries(&dir, false).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut files = Vec::with_capacity(paths.len());
+        for path in &paths {
+            files.push(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+        }
+        out.push((name, files));
+    }
+    Ok(out)
+}
+
+/// Trains and measures one category.
+fn category(
+    name: String,
+    files: &[Vec<u8>],
+    config: &TrainingConfig,
+    options: &Options,
+) -> Result<Row, String> {
+    let level = options.level;
     let samples: Vec<&[u8]> = files
         .iter()
         .map(|f| &f[..f.len().min(config.max_sample_size)])
@@ -177,6 +225,7 @@ fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Ro
     let bytes: u64 = files.iter().map(|f| f.len() as u64).sum();
     let config = TrainingConfig {
         category_volume: (bytes as f64 * options.volume) as u64,
+        category_entries: (files.len() as f64 * options.volume) as u64,
         ..config.clone()
     };
     let start = Instant::now();
@@ -201,7 +250,7 @@ fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Ro
             ratio_without: 0.0,
         }
     } else {
-        trainer::train(&samples, &config, level)
+        trainer::train_parallel(&samples, &config, level, options.threads)
     };
     let cpu = thread_cpu_seconds() - cpu_start;
     let seconds = start.elapsed().as_secs_f64();
@@ -211,7 +260,7 @@ fn category(dir: &Path, config: &TrainingConfig, options: &Options) -> Result<Ro
     };
     let mut cctx = CCtx::new(level, false).map_err(|e| e.to_string())?;
     let (mut plain, mut with) = (0u64, 0u64);
-    for file in &files {
+    for file in files {
         let without = cctx
             .compress_to_vec(None, file)
             .map_err(|e| e.to_string())?
@@ -267,10 +316,10 @@ fn main() -> ExitCode {
         effort: options.effort,
         ..TrainingConfig::default()
     };
-    let dirs = match sorted_entries(&options.dir, true) {
-        Ok(d) => d,
+    let categories = match categories(&options.dir) {
+        Ok(c) => c,
         Err(e) => {
-            eprintln!("{}: {e}", options.dir.display());
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -325,8 +374,8 @@ fn main() -> ExitCode {
             row.outcome
         );
     };
-    for dir in &dirs {
-        let row = match category(dir, &config, &options) {
+    for (name, files) in categories {
+        let row = match category(name, &files, &config, &options) {
             Ok(row) => row,
             Err(e) => {
                 eprintln!("{e}");

@@ -403,6 +403,13 @@
 #define ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME 109
 
 /**
+ * Expected number of entries of each category, with ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME:
+ * the savings measured on samples (entries' first bytes) then count once per entry prefix,
+ * not for every byte of long entries. Range 0..2^40; 0: unknown. Default 0.
+ */
+#define ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES 110
+
+/**
  * Advanced (trainer fine-tuning). Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
  * ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
  */
@@ -890,7 +897,7 @@ void zstdpool_config_free(struct zstdpool_config *config);
  * LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE,
  * MAX_REJECTIONS; TRAINING_
  * ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
- * MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
+ * MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME, CATEGORY_ENTRIES; advanced: TRAINER_K, D, F, ACCEL, STEPS,
  * THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
  *
  * The value is checked against the field's own range at once; rules that relate two
@@ -1142,8 +1149,9 @@ zstdpool_status zstdpool_pool_add(struct zstdpool_pool *pool,
                                   void *user_data);
 
 /**
- * Tells the trainer that category dict_name will hold about bytes raw bytes in all (0:
- * no hint, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME applies), so that it trains the
+ * Tells the trainer that category dict_name will hold about bytes raw bytes in entries
+ * entries in all (entries 0: unknown; bytes 0 removes the hint, and
+ * ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME and _ENTRIES apply), so that it trains the
  * dictionary, or none, that makes frames + dictionary smallest: a dictionary is stored
  * once per category and pays off only for a large enough category. A program that knows
  * its input (e.g. from a directory listing or ZIP directories) gives each category's
@@ -1154,7 +1162,8 @@ zstdpool_status zstdpool_pool_add(struct zstdpool_pool *pool,
  */
 zstdpool_status zstdpool_pool_set_category_volume(struct zstdpool_pool *pool,
                                                   const char *dict_name,
-                                                  uint64_t bytes);
+                                                  uint64_t bytes,
+                                                  uint64_t entries);
 
 /**
  * Starts the pool's workers; does nothing if they run.

@@ -72,6 +72,11 @@ pub struct TrainingConfig {
     /// (the dictionary is stored once per category). 0: the sampled bytes, a conservative
     /// default. The pool takes it per category too (`Pool::set_category_volume`).
     pub category_volume: u64,
+    /// Expected number of entries of a category (0: unknown). With it, the savings measured on
+    /// samples (each an entry's first `max_sample_size` bytes) are extrapolated to that many
+    /// entry prefixes rather than to every byte: a dictionary helps little past an entry's
+    /// start, so without it long entries make the trainer overrate a dictionary.
+    pub category_entries: u64,
 }
 
 impl Default for TrainingConfig {
@@ -88,6 +93,7 @@ impl Default for TrainingConfig {
             trainer: FastCoverParams::default(),
             effort: 1,
             category_volume: 0,
+            category_entries: 0,
         }
     }
 }
@@ -193,6 +199,12 @@ impl TrainingConfig {
         check_range("training.max_bytes", self.max_bytes, 1024, 1 << 40)?;
         check_range("training.effort", self.effort, 0, 2)?;
         check_range("training.category_volume", self.category_volume, 0, 1 << 50)?;
+        check_range(
+            "training.category_entries",
+            self.category_entries,
+            0,
+            1 << 40,
+        )?;
         let t = &self.trainer;
         if t.k != 0 {
             check_range("training.trainer.k", t.k, 16, 2048)?;

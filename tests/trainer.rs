@@ -156,7 +156,7 @@ fn trains_on_generated_job_logs_and_round_trips() {
         files.len() >= 20,
         "the generator gives one Gauss summary per job"
     );
-    let config = TrainingConfig::default();
+    let config = large();
     let samples: Vec<&[u8]> = files
         .iter()
         .map(|f| &f[..f.len().min(config.max_sample_size)])
@@ -327,6 +327,32 @@ fn a_larger_volume_never_gets_a_smaller_dictionary() {
 }
 
 #[test]
+fn long_entries_count_once_per_sampled_prefix() {
+    // The samples are the first bytes of 30 entries said to hold 100 times as much: the
+    // dictionary reaches their starts only, so it is chosen as for the samples alone ...
+    let owned = logs(12, 30, 4000);
+    let samples = views(&owned);
+    let alone = trainer::train(&samples, &TrainingConfig::default(), LEVEL);
+    let bytes: u64 = samples.iter().map(|s| s.len() as u64).sum();
+    let long = TrainingConfig {
+        category_volume: 100 * bytes,
+        category_entries: 30,
+        ..TrainingConfig::default()
+    };
+    assert_eq!(
+        trainer::train(&samples, &long, LEVEL).dictionary,
+        alone.dictionary
+    );
+    // ... while 3,000 entries like the samples are a volume a larger dictionary pays over.
+    let many = TrainingConfig {
+        category_entries: 3000,
+        ..long
+    };
+    let size = |t: &Training| t.dictionary.as_ref().map_or(0, Vec::len);
+    assert!(size(&trainer::train(&samples, &many, LEVEL)) > size(&alone));
+}
+
+#[test]
 fn frames_and_dictionary_never_outgrow_no_dictionary_on_generated_trees() {
     let spec = JobTreeSpec {
         jobs: 12,
@@ -380,6 +406,25 @@ fn same_samples_give_the_same_dictionary() {
         assert_eq!(first.dictionary, second.dictionary, "effort {effort}");
         assert_eq!(first.outcome, second.outcome);
         assert_eq!(first.ratio_with, second.ratio_with);
+    }
+}
+
+#[test]
+fn training_on_several_threads_gives_the_same_dictionary() {
+    let owned = logs(11, 60, 5000);
+    let samples = views(&owned);
+    for (effort, base) in [(1, large()), (1, TrainingConfig::default()), (2, large())] {
+        let config = TrainingConfig { effort, ..base };
+        let one = trainer::train(&samples, &config, LEVEL);
+        for threads in [2, 3] {
+            let many = trainer::train_parallel(&samples, &config, LEVEL, threads);
+            assert_eq!(
+                one.dictionary, many.dictionary,
+                "effort {effort}, {threads} threads"
+            );
+            assert_eq!(one.outcome, many.outcome);
+            assert_eq!(one.ratio_with, many.ratio_with);
+        }
     }
 }
 

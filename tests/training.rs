@@ -144,9 +144,9 @@ fn a_dictionary_must_pay_for_itself_unless_the_category_is_said_to_be_large() {
     let mut config = common::config(2);
     config.training.category_volume = 0;
     let pool = Pool::compressor(config, provider.clone()).unwrap();
-    pool.set_category_volume("hinted", 1 << 30);
-    pool.set_category_volume("unhinted", 1 << 30);
-    pool.set_category_volume("unhinted", 0);
+    pool.set_category_volume("hinted", 1 << 30, 0);
+    pool.set_category_volume("unhinted", 1 << 30, 1 << 20);
+    pool.set_category_volume("unhinted", 0, 0);
     let (small, hinted) = (Results::default(), Results::default());
     for i in 0..8 {
         for (name, results) in [("unhinted", &small), ("hinted", &hinted)] {

@@ -256,6 +256,16 @@ fn main() {
     let frames = &base.frames[..items.len()];
     let with_dict: u64 = frames.iter().map(|f| f.len() as u64).sum();
     let without: u64 = nodict.iter().map(|&n| n as u64).sum();
+    // An archive stores each dictionary once: raw / (frames + dictionaries).
+    let dict_bytes: u64 = dicts.values().map(|d| d.len() as u64).sum();
+    let scratch_dict_bytes: u64 = scratch
+        .stats
+        .categories
+        .iter()
+        .map(|c| c.dict_size as u64)
+        .sum();
+    let scratch_archive =
+        total as f64 / (scratch.stats.totals.compressed_bytes + scratch_dict_bytes).max(1) as f64;
 
     println!(
         "zstdpool benchmark: {source}, {} entries, {:.1} MB, level {}, {} workers, {} round(s), best of {}",
@@ -333,6 +343,13 @@ fn main() {
         total as f64 / without as f64,
         scratch.stats.totals.ratio()
     );
+    println!(
+        "archive (frames + {} dictionaries, {} bytes): ratio {:.3}; from scratch in the pool {:.3}",
+        dicts.len(),
+        dict_bytes,
+        total as f64 / (with_dict + dict_bytes) as f64,
+        scratch_archive
+    );
 
     json.num("st_compress_mbps", st_c)
         .num("pool_compress_mbps", pool_c)
@@ -351,6 +368,11 @@ fn main() {
         .num("batch_scratch_efficiency", batch_scratch_efficiency)
         .num("ratio", total as f64 / with_dict as f64)
         .num("ratio_nodict", total as f64 / without as f64)
+        .num(
+            "archive_ratio",
+            total as f64 / (with_dict + dict_bytes) as f64,
+        )
+        .num("scratch_archive_ratio", scratch_archive)
         .num("scratch_ratio", scratch.stats.totals.ratio())
         .int("workers", args.workers as u64)
         .int("rounds", rounds as u64)

@@ -92,8 +92,8 @@ pub fn convert(
     let without_dictionary = archive.categories_without_dictionary()?;
     let provider: Arc<dyn crate::DictProvider> = archive.clone();
     let pool = Pool::compressor(config, provider)?;
-    for (category, bytes) in super::volumes::category_volumes(&sources) {
-        pool.set_category_volume(&category, bytes);
+    for (category, (bytes, files)) in super::volumes::category_volumes(&sources) {
+        pool.set_category_volume(&category, bytes, files);
     }
     let budget = Budget::new(options.max_waiting_rows.max(1), options.max_waiting_bytes);
     let abort = AtomicBool::new(false);

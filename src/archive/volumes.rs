@@ -11,13 +11,15 @@ use zip::ZipArchive;
 use super::category::category_of_name;
 use super::job_source::{JobSource, SourceKind};
 
-/// Raw bytes per category over every input. An input that cannot be read is left out here
+/// Raw bytes and files per category over every input. An input that cannot be read is left out here
 /// (reading it for real reports why).
-pub(crate) fn category_volumes(sources: &[JobSource]) -> HashMap<String, u64> {
+pub(crate) fn category_volumes(sources: &[JobSource]) -> HashMap<String, (u64, u64)> {
     let mut volumes = HashMap::new();
     let mut add = |name: &str, size: u64| {
         let base = name.rsplit('/').next().unwrap_or(name);
-        *volumes.entry(category_of_name(base)).or_insert(0) += size;
+        let volume = volumes.entry(category_of_name(base)).or_insert((0, 0));
+        volume.0 += size;
+        volume.1 += 1;
     };
     for source in sources {
         match source.kind {

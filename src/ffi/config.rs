@@ -92,6 +92,10 @@ pub const ZSTDPOOL_OPT_TRAINING_MAX_BYTES: i32 = 108;
 /// smallest for that volume: a dictionary is stored once per category, so it pays off only
 /// when the category is large enough. Range 0..2^50. Default 0.
 pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME: i32 = 109;
+/// Expected number of entries of each category, with ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME:
+/// the savings measured on samples (entries' first bytes) then count once per entry prefix,
+/// not for every byte of long entries. Range 0..2^40; 0: unknown. Default 0.
+pub const ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES: i32 = 110;
 /// Advanced (trainer fine-tuning). Trainer segment size k in bytes, 16..2048; 0: libzstd's default (or searched with
 /// ZSTDPOOL_OPT_TRAINER_OPTIMIZE). Default 0.
 pub const ZSTDPOOL_OPT_TRAINER_K: i32 = 200;
@@ -258,6 +262,11 @@ static OPTIONS: &[OptionSpec] = &[
         training.category_volume
     ),
     option!(
+        ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES,
+        c"training.category_entries",
+        training.category_entries
+    ),
+    option!(
         ZSTDPOOL_OPT_TRAINER_K,
         c"training.trainer.k",
         training.trainer.k
@@ -409,7 +418,7 @@ pub unsafe extern "C" fn zstdpool_config_free(config: *mut zstdpool_config) {
 /// LEVEL, CHECKSUM, WORKERS, PROCESSORS, QUEUE_CAPACITY, MAX_DECOMPRESSED_SIZE,
 /// MAX_REJECTIONS; TRAINING_
 /// ENABLED, DICT_SIZE, MIN_SAMPLES, MIN_BYTES, MAX_SAMPLES, MAX_SAMPLE_SIZE, EFFORT,
-/// MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME; advanced: TRAINER_K, D, F, ACCEL, STEPS,
+/// MAX_DICT_SIZE, MAX_BYTES, CATEGORY_VOLUME, CATEGORY_ENTRIES; advanced: TRAINER_K, D, F, ACCEL, STEPS,
 /// THREADS, SPLIT_POINT, LEVEL, EXACT_COVER, OPTIMIZE).
 ///
 /// The value is checked against the field's own range at once; rules that relate two

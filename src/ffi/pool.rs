@@ -276,8 +276,9 @@ pub unsafe extern "C" fn zstdpool_pool_add(
     })
 }
 
-/// Tells the trainer that category dict_name will hold about bytes raw bytes in all (0:
-/// no hint, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME applies), so that it trains the
+/// Tells the trainer that category dict_name will hold about bytes raw bytes in entries
+/// entries in all (entries 0: unknown; bytes 0 removes the hint, and
+/// ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME and _ENTRIES apply), so that it trains the
 /// dictionary, or none, that makes frames + dictionary smallest: a dictionary is stored
 /// once per category and pays off only for a large enough category. A program that knows
 /// its input (e.g. from a directory listing or ZIP directories) gives each category's
@@ -290,13 +291,14 @@ pub unsafe extern "C" fn zstdpool_pool_set_category_volume(
     pool: *mut zstdpool_pool,
     dict_name: *const c_char,
     bytes: u64,
+    entries: u64,
 ) -> zstdpool_status {
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
     handle::call("zstdpool_pool_set_category_volume", pool, |handle| {
         // SAFETY: the caller passes NULL or a NUL-terminated string, valid during the call.
         let dict_name = unsafe { args::utf8(dict_name, "dict_name") }?;
-        handle.pool().set_category_volume(dict_name, bytes);
+        handle.pool().set_category_volume(dict_name, bytes, entries);
         Ok(())
     })
 }

@@ -333,10 +333,11 @@ impl Pool {
         self.shared.totals.snapshot()
     }
 
-    /// Tells the trainer that category `name` will hold about `bytes` raw bytes in all (0:
-    /// no hint, `TrainingConfig::category_volume` applies), so that its dictionary, or none,
-    /// keeps frames + dictionary smallest. Takes effect if the category has not trained yet.
-    pub fn set_category_volume(&self, name: &str, bytes: u64) {
+    /// Tells the trainer that category `name` will hold about `bytes` raw bytes in `entries`
+    /// entries (0: unknown) in all, so that its dictionary, or none, keeps frames + dictionary
+    /// smallest. `bytes` 0 removes the hint (`TrainingConfig::category_volume` and
+    /// `category_entries` apply). Takes effect if the category has not trained yet.
+    pub fn set_category_volume(&self, name: &str, bytes: u64, entries: u64) {
         let mut volumes = self
             .shared
             .volumes
@@ -345,7 +346,7 @@ impl Pool {
         if bytes == 0 {
             volumes.remove(name);
         } else {
-            volumes.insert(name.to_owned(), bytes);
+            volumes.insert(name.to_owned(), (bytes, entries));
         }
     }
 

@@ -102,7 +102,9 @@ pub(crate) struct Shared {
     /// Contexts for `Pool::process_one`.
     pub one_shot: OneShot,
     /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
-    pub volumes: Mutex<HashMap<String, u64>>,
+    pub volumes: Mutex<HashMap<String, (u64, u64)>>,
+    /// Categories training right now: each spreads its search over its share of the workers.
+    pub trainings: AtomicUsize,
 }
 
 impl Shared {
@@ -140,6 +142,7 @@ impl Shared {
             one_shot: OneShot::default(),
             config,
             volumes: Mutex::new(HashMap::new()),
+            trainings: AtomicUsize::new(0),
         }
     }
 
@@ -147,12 +150,15 @@ impl Shared {
     /// one was given.
     pub fn training_config(&self, key: &str) -> TrainingConfig {
         let volumes = self.volumes.lock().unwrap_or_else(|e| e.into_inner());
+        let training = &self.config.training;
+        let (category_volume, category_entries) = volumes
+            .get(key)
+            .copied()
+            .unwrap_or((training.category_volume, training.category_entries));
         TrainingConfig {
-            category_volume: volumes
-                .get(key)
-                .copied()
-                .unwrap_or(self.config.training.category_volume),
-            ..self.config.training.clone()
+            category_volume,
+            category_entries,
+            ..training.clone()
         }
     }
 

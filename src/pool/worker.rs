@@ -270,9 +270,13 @@ fn train(shared: &Shared, key: &str, jobs: Vec<Job>) {
         .map(|job| &job.prefix[..])
         .collect();
     let started = Instant::now();
+    // The other workers are idle or training too: this category's search takes its share.
+    let training_now = shared.trainings.fetch_add(1, Ordering::Relaxed) + 1;
+    let threads = (shared.config.workers / training_now).max(1);
     let trained = catch_unwind(AssertUnwindSafe(|| {
-        trainer::train(&samples, config, shared.config.level)
+        trainer::train_parallel(&samples, config, shared.config.level, threads)
     }));
+    shared.trainings.fetch_sub(1, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     let training = match trained {
         Ok(training) => training,

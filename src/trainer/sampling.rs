@@ -43,6 +43,15 @@ impl Cut {
         pieces
     }
 
+    /// The simplest cut that gives the same pieces of `samples`: pieces larger than every
+    /// sample are whole samples (so that the search does not train the same candidate twice).
+    pub(crate) fn effective(self, samples: &[&[u8]]) -> Cut {
+        match self {
+            Cut::Pieces(size) if samples.iter().all(|s| s.len() <= size) => Cut::Whole,
+            other => other,
+        }
+    }
+
     /// How many pieces `apply` gives, without building them (to plan fallbacks cheaply).
     pub(crate) fn count(self, samples: &[&[u8]]) -> usize {
         samples
@@ -101,6 +110,22 @@ pub(crate) fn training_pieces<'a>(samples: &[&'a [u8]], cut: Cut) -> Option<Vec<
     (finer.count(samples) >= MIN_PIECES).then(|| finer.apply(samples))
 }
 
+/// Sample bytes the search judges its candidates on at most (the dictionary handed out is
+/// still trained on every sample): past this, a candidate's training and judging cost grows
+/// with the samples while the recipe it finds does not change much. Generated job trees: 150
+/// jobs 0.62 -> 0.50 CPU s (archive ratio 7.688 -> 7.684), 1,000 jobs (up to 32 MB of
+/// samples per category) 4.3 -> 1.5 s (7.91 -> 8.14), zstd's default trainer on the same
+/// samples taking 0.60 and 3.6 s.
+pub(crate) const SEARCH_BYTES: u64 = 4 << 20;
+
+/// The samples the search judges on: all of them up to [`SEARCH_BYTES`], else every n-th
+/// one (spread over the arrival order) for about that many bytes.
+pub(crate) fn search_subset<'a>(samples: &[&'a [u8]]) -> Vec<&'a [u8]> {
+    let total: u64 = samples.iter().map(|s| s.len() as u64).sum();
+    let stride = usize::try_from(total.div_ceil(SEARCH_BYTES).max(1)).unwrap_or(usize::MAX);
+    samples.iter().step_by(stride).copied().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +147,23 @@ mod tests {
                     .all(|p| !p.is_empty() && p.len() <= size.max(5) + size / 8 + 1)
             );
         }
+    }
+
+    #[test]
+    fn pieces_larger_than_every_sample_are_whole_samples() {
+        let samples: Vec<&[u8]> = vec![b"12345", b"123"];
+        assert_eq!(Cut::Pieces(5).effective(&samples), Cut::Whole);
+        assert_eq!(Cut::Pieces(4).effective(&samples), Cut::Pieces(4));
+        assert_eq!(Cut::Pieces(5).apply(&samples), Cut::Whole.apply(&samples));
+    }
+
+    #[test]
+    fn the_search_judges_on_a_spread_subset_of_large_sample_sets() {
+        let big = vec![b'a'; 1 << 20];
+        let samples: Vec<&[u8]> = vec![&big; 20];
+        let subset = search_subset(&samples);
+        assert_eq!(subset.len(), 4);
+        assert_eq!(search_subset(&samples[..4]).len(), 4);
     }
 
     #[test]

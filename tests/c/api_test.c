@@ -721,6 +721,7 @@ static const bad_value BAD_VALUES[] = {
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, 255, "invalid training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, 1023, "invalid training.max_bytes"},
     {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, -1, "invalid training.category_volume"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES, -1, "invalid training.category_entries"},
     {ZSTDPOOL_OPT_TRAINER_K, 8, "invalid training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, 17, "invalid training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, 32, "invalid training.trainer.f"},
@@ -856,6 +857,7 @@ static const header_option HEADER_OPTIONS[] = {
     {ZSTDPOOL_OPT_TRAINING_MAX_DICT_SIZE, "training.max_dict_size"},
     {ZSTDPOOL_OPT_TRAINING_MAX_BYTES, "training.max_bytes"},
     {ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, "training.category_volume"},
+    {ZSTDPOOL_OPT_TRAINING_CATEGORY_ENTRIES, "training.category_entries"},
     {ZSTDPOOL_OPT_TRAINER_K, "training.trainer.k"},
     {ZSTDPOOL_OPT_TRAINER_D, "training.trainer.d"},
     {ZSTDPOOL_OPT_TRAINER_F, "training.trainer.f"},
@@ -870,7 +872,7 @@ static const header_option HEADER_OPTIONS[] = {
 #define N_HEADER_OPTIONS (sizeof HEADER_OPTIONS / sizeof HEADER_OPTIONS[0])
 
 static void test_options(void) {
-    static const zstdpool_option UNKNOWN[] = {0, -1, 8, 99, 110, 210, 9999, INT32_MIN, INT32_MAX};
+    static const zstdpool_option UNKNOWN[] = {0, -1, 8, 99, 111, 210, 9999, INT32_MIN, INT32_MAX};
     zstdpool_config *cfg = NULL;
     size_t count = zstdpool_option_count(), i, j;
     int increasing = 1, once = 1, known = 1, in_bad_values = 1;

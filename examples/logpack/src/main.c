@@ -264,7 +264,7 @@ static char *category_of(const options *opts, const tree_file *file) {
  * category), and sizes it for the whole category rather than for its first files. */
 static void announce_volumes(const producer *p) {
     char **names = NULL;
-    uint64_t *bytes = NULL;
+    uint64_t *bytes = NULL, *files = NULL;
     size_t n = 0, k, j;
     for (k = 0; k < p->ntodo; k++) {
         const tree_file *file = &p->list->files[p->todo[k]];
@@ -277,21 +277,26 @@ static void announce_volumes(const producer *p) {
         if (j == n) {
             names = xrealloc(names, (n + 1) * sizeof *names);
             bytes = xrealloc(bytes, (n + 1) * sizeof *bytes);
+            files = xrealloc(files, (n + 1) * sizeof *files);
             names[n] = category;
+            files[n] = 0;
             bytes[n++] = 0;
         } else {
             free(category);
         }
         bytes[j] += file->size;
+        files[j]++;
     }
     for (j = 0; j < n; j++) {
         /* A hint only: a failure leaves the trainer's conservative default. */
         uint64_t volume = p->opts->volume > 0 ? (uint64_t)p->opts->volume : bytes[j];
-        (void)zstdpool_pool_set_category_volume(p->pool, names[j], volume);
+        uint64_t entries = p->opts->volume > 0 ? 0 : files[j];
+        (void)zstdpool_pool_set_category_volume(p->pool, names[j], volume, entries);
         free(names[j]);
     }
     free(names);
     free(bytes);
+    free(files);
 }
 
 static void *produce(void *arg) {
