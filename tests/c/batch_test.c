@@ -56,20 +56,13 @@ static void free_entries(void) {
 
 static zstdpool_pool *new_pool(int compress, zstdpool_provider *dicts) {
     zstdpool_config *cfg = NULL;
-    zstdpool_pool *pool = NULL;
     CHECK_OK(zstdpool_config_new(&cfg));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_WORKERS, 2));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES, 16));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_MIN_BYTES, 0));
     /* Say the categories are large, so that dictionaries pay for themselves. */
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_TRAINING_CATEGORY_VOLUME, 1 << 30));
-    if (compress) {
-        CHECK_OK(zstdpool_compressor_new(cfg, dicts, &pool));
-    } else {
-        CHECK_OK(zstdpool_decompressor_new(cfg, dicts, &pool));
-    }
-    zstdpool_config_free(cfg);
-    return pool;
+    return check_pool_new(cfg, dicts, compress);
 }
 
 /* The frames of a batch, copied out (the batch is freed by the caller). */

@@ -67,4 +67,16 @@ static int check_failed_;
     (printf("%d passed, %d failed\n", check_passed_, check_failed_), \
      fflush(stdout), check_failed_ == 0 ? 0 : 1)
 
+/* A compressing (compress = 1) or decompressing pool from cfg, which it frees. */
+static inline zstdpool_pool *check_pool_new(zstdpool_config *cfg, zstdpool_provider *dicts, int compress) {
+    zstdpool_pool *pool = NULL;
+    if (compress) {
+        CHECK_OK(zstdpool_compressor_new(cfg, dicts, &pool));
+    } else {
+        CHECK_OK(zstdpool_decompressor_new(cfg, dicts, &pool));
+    }
+    zstdpool_config_free(cfg);
+    return pool;
+}
+
 #endif /* ZSTDPOOL_TEST_CHECK_H */

@@ -59,19 +59,12 @@ static const char LOG[] = "2026-12-01 12:00:00 ApplicationMgr INFO Application M
 static zstdpool_pool *pool_with(zstdpool_provider *dicts, int compress, int workers,
                                 int64_t max_rejections) {
     zstdpool_config *cfg = NULL;
-    zstdpool_pool *pool = NULL;
     CHECK_OK(zstdpool_config_new(&cfg));
     CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_WORKERS, workers));
     if (max_rejections >= 0) {
         CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_MAX_REJECTIONS, max_rejections));
     }
-    if (compress) {
-        CHECK_OK(zstdpool_compressor_new(cfg, dicts, &pool));
-    } else {
-        CHECK_OK(zstdpool_decompressor_new(cfg, dicts, &pool));
-    }
-    zstdpool_config_free(cfg);
-    return pool;
+    return check_pool_new(cfg, dicts, compress);
 }
 
 #define SLOW 12
