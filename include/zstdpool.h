@@ -324,7 +324,10 @@
 
 /**
  * Most entries held at once (queued, waiting for a dictionary, or being processed):
- * zstdpool_pool_add() blocks beyond it. Range 1..16777216. Default 4096.
+ * zstdpool_pool_add() blocks beyond it. Range 1..16777216. Default 4096. When the queue
+ * fills with entries waiting for samples (e.g. a capacity below
+ * ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES), the largest such category trains at once on what it
+ * has, and its status message says so ("trained early").
  */
 #define ZSTDPOOL_OPT_QUEUE_CAPACITY 5
 

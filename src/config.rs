@@ -27,7 +27,10 @@ pub struct Config {
     /// with 1 <= -processors <= workers; 0 = as many as workers.
     pub processors: i32,
     /// Most entries held at once (queued, waiting for a dictionary, or being processed):
-    /// `add` blocks beyond it, so memory stays bounded whatever the number of entries.
+    /// `add` blocks beyond it, so memory stays bounded whatever the number of entries. When
+    /// it fills with entries waiting for samples (e.g. below `training.min_samples`), the
+    /// largest such category trains at once on what it has
+    /// (`CategoryStats::trained_early_at` says so).
     pub queue_capacity: usize,
     /// Largest decompressed size of one entry: more is a rejection, not an out-of-memory.
     pub max_decompressed_size: u64,

@@ -77,6 +77,10 @@ pub struct CategoryStats {
     /// Ratios measured on held-back samples by the trainer, with and without the dictionary.
     pub heldback_ratio_with: f64,
     pub heldback_ratio_without: f64,
+    /// Nonzero when training started before `min_samples` entries waited because the pool's
+    /// queue (this many entries, `queue_capacity`) was full of entries waiting for samples:
+    /// the dictionary was trained on what the queue allowed.
+    pub trained_early_at: usize,
 }
 
 impl CategoryStats {
@@ -93,6 +97,7 @@ impl CategoryStats {
             sample_bytes: 0,
             heldback_ratio_with: 0.0,
             heldback_ratio_without: 0.0,
+            trained_early_at: 0,
         }
     }
 }

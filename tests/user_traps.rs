@@ -211,3 +211,27 @@ fn one_entry_declaring_a_terabyte_does_not_start_training_alone() {
         ("liar", ErrorKind::SizeMismatch)
     );
 }
+
+#[test]
+fn a_queue_smaller_than_the_samples_needed_trains_early_and_says_so() {
+    let mut config = common::config(2);
+    config.queue_capacity = 4;
+    config.training.min_samples = 64;
+    let pool = Pool::compressor(config, Arc::new(MemoryProvider::new())).unwrap();
+    let results = Results::default();
+    for i in 0..40 {
+        pool.add(results.entry(
+            &format!("e{i}"),
+            Some("logs"),
+            common::log_text(1, i, 20),
+            Sink::default(),
+        ))
+        .unwrap();
+    }
+    pool.stop();
+    assert!(pool.join(None).unwrap());
+    let logs = &pool.stats().categories[0];
+    assert_eq!(logs.trained_early_at, 4);
+    assert!(logs.samples <= 4, "{} samples", logs.samples);
+    assert_eq!(pool.totals().done, 40);
+}

@@ -52,7 +52,10 @@ pub const ZSTDPOOL_OPT_WORKERS: i32 = 3;
 /// Default 0.
 pub const ZSTDPOOL_OPT_PROCESSORS: i32 = 4;
 /// Most entries held at once (queued, waiting for a dictionary, or being processed):
-/// zstdpool_pool_add() blocks beyond it. Range 1..16777216. Default 4096.
+/// zstdpool_pool_add() blocks beyond it. Range 1..16777216. Default 4096. When the queue
+/// fills with entries waiting for samples (e.g. a capacity below
+/// ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES), the largest such category trains at once on what it
+/// has, and its status message says so ("trained early").
 pub const ZSTDPOOL_OPT_QUEUE_CAPACITY: i32 = 5;
 /// Largest decompressed size of one entry in bytes: more is a rejection
 /// (ZSTDPOOL_ERR_TOO_LARGE). At least 1. Default 4 GiB.

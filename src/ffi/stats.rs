@@ -192,7 +192,15 @@ struct CategoryEntry {
 impl CategoryEntry {
     /// The C form of a category's statistics, owning its strings.
     fn new(stats: &CategoryStats) -> CategoryEntry {
-        let (status, message) = describe(&stats.status);
+        let (status, mut message) = describe(&stats.status);
+        if stats.trained_early_at > 0 {
+            message.push_str(&format!(
+                " (trained early, on {} samples: the queue of {} entries filled with entries \
+                 waiting for samples; raise ZSTDPOOL_OPT_QUEUE_CAPACITY above \
+                 ZSTDPOOL_OPT_TRAINING_MIN_SAMPLES)",
+                stats.samples, stats.trained_early_at
+            ));
+        }
         let name = lossy_cstring(stats.name.as_str());
         let status_message = lossy_cstring(message);
         CategoryEntry {

@@ -189,6 +189,9 @@ impl Shared {
             .map(|(_, jobs, key)| (jobs, key))
             .max();
         if let Some((_, key)) = largest {
+            if let Some(category) = control.categories.get_mut(&key) {
+                category.stats.trained_early_at = self.config.queue_capacity;
+            }
             self.start_training(control, &key);
         }
     }

@@ -282,7 +282,44 @@ static void test_providers_in_and_out(void) {
     CHECK(system(command) == 0);
 }
 
+/* Reads category 0's status message into buf. */
+static void first_category_message(zstdpool_pool *pool, char *buf, size_t cap) {
+    zstdpool_stats *stats = NULL;
+    zstdpool_category c;
+    buf[0] = '\0';
+    CHECK_OK(zstdpool_stats_new(pool, &stats));
+    if (zstdpool_stats_category_count(stats) > 0 && zstdpool_stats_category(stats, 0, &c) == 0) {
+        snprintf(buf, cap, "%s", c.status_message);
+    }
+    zstdpool_stats_free(stats);
+}
+
+static void test_small_queue_says_so(void) {
+    zstdpool_provider *dicts = NULL;
+    zstdpool_config *cfg = NULL;
+    text_entry e[30];
+    char message[512];
+    int i;
+    CHECK_OK(zstdpool_provider_memory_new(&dicts));
+    CHECK_OK(zstdpool_config_new(&cfg));
+    CHECK_OK(zstdpool_config_set(cfg, ZSTDPOOL_OPT_QUEUE_CAPACITY, 4));
+    zstdpool_pool *pool = check_pool_new(cfg, dicts, 1);
+    for (i = 0; i < 30; i++) {
+        e[i] = (text_entry){LOG, sizeof LOG - 1, 0, 0, -1};
+        CHECK_OK(zstdpool_pool_add(pool, "e", "logs", sizeof LOG - 1, text_read, discard, record,
+                                   &e[i]));
+    }
+    CHECK_OK(zstdpool_pool_flush(pool));
+    CHECK_OK(zstdpool_pool_wait(pool));
+    first_category_message(pool, message, sizeof message);
+    CHECK(strstr(message, "trained early") != NULL && strstr(message, "queue of 4 entries"));
+    if (strstr(message, "trained early") == NULL) fprintf(stderr, "status: %s\n", message);
+    CHECK_OK(zstdpool_pool_free(pool));
+    zstdpool_provider_free(dicts);
+}
+
 int main(void) {
+    test_small_queue_says_so();
     test_cancel();
     test_collecting_and_rejection_cap();
     test_providers_in_and_out();
