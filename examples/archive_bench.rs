@@ -1,15 +1,17 @@
 //! Converts a generated sub-production of job ZIPs into an archive and measures it.
 //!
 //! `cargo run --release --example archive_bench -- [--jobs N] [--level L] [--workers W]
-//! [--reads R] [--dir DIR] [--no-train] [--effort E] [--resume]`
+//! [--reads R] [--dir DIR] [--no-train] [--effort E] [--resume] [--reference]`
 //!
 //! Writes the log store (`jobtree::write_log_store`, not timed) under DIR (default: a fresh
 //! temporary folder, removed at the end), converts it, then reports: the conversion's time
 //! and throughput (raw MB/s) against the physical limit measured on the same files (one
 //! thread inflating each ZIP entry and compressing it with its category's prepared
 //! dictionary, times the workers); the sizes (ZIPs, frames, dictionaries, database file) and
-//! ratios; and the median time of R random reads of one log (dictionaries cached). The last
-//! line is a JSON object.
+//! ratios; and the median time of R random reads of one log (dictionaries cached). With
+//! `--reference`, it also times `examples/reference/convert.py` (the obvious Python
+//! converter: zipfile, python-zstandard, sqlite3, a thread pool) on the same ZIPs, training
+//! included for both. The last line is a JSON object.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -35,6 +37,8 @@ struct Options {
     effort: Option<u32>,
     /// Keep the database DIR/archive.db if it is there (the conversion then resumes).
     resume: bool,
+    /// Time the Python reference converter on the same ZIPs too.
+    reference: bool,
 }
 
 fn parse() -> Result<Options, String> {
@@ -47,6 +51,7 @@ fn parse() -> Result<Options, String> {
         no_train: false,
         effort: None,
         resume: false,
+        reference: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -60,6 +65,7 @@ fn parse() -> Result<Options, String> {
             "--dir" => o.dir = Some(PathBuf::from(value()?)),
             "--no-train" => o.no_train = true,
             "--resume" => o.resume = true,
+            "--reference" => o.reference = true,
             "--effort" => o.effort = Some(value()?.parse().map_err(|_| "bad effort".to_owned())?),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -150,6 +156,41 @@ fn median_read_us(archive: &Archive, reads: usize) -> f64 {
     }
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// Runs the Python reference converter on `src` into `db`: (seconds, archive ratio), from
+/// its JSON line.
+fn reference(
+    src: &std::path::Path,
+    db: &std::path::Path,
+    o: &Options,
+) -> Result<(f64, f64), String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/reference/convert.py");
+    let started = Instant::now();
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(src)
+        .arg(db)
+        .args([
+            "--level",
+            &o.level.to_string(),
+            "--workers",
+            &o.workers.to_string(),
+        ])
+        .output()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ratio = text
+        .split("\"ratio_archive\": ")
+        .nth(1)
+        .and_then(|r| r.split([',', '}']).next())
+        .and_then(|r| r.trim().parse().ok())
+        .ok_or_else(|| format!("no ratio in {text}"))?;
+    Ok((seconds, ratio))
 }
 
 fn main() -> ExitCode {
@@ -243,6 +284,23 @@ fn main() -> ExitCode {
         summary.archive_ratio(),
         summary.rejections.len()
     );
+    if o.reference {
+        match reference(&src, &dir.join("reference.db"), &o) {
+            Ok((ref_seconds, ref_ratio)) => println!(
+                "reference (Python: zipfile + zstandard + sqlite3, {} threads): {ref_seconds:.2} s, archive ratio {ref_ratio:.2}; zstdpool {:.2}x its throughput{}",
+                o.workers,
+                ref_seconds / seconds,
+                format_args!(
+                    "\n{{\"reference_seconds\":{ref_seconds:.3},\"reference_ratio_archive\":{ref_ratio:.3},\"speedup\":{:.2}}}",
+                    ref_seconds / seconds
+                )
+            ),
+            Err(e) => {
+                eprintln!("archive_bench: the reference converter failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     if temp {
         let _ = std::fs::remove_dir_all(&dir);
     }
