@@ -1451,6 +1451,16 @@ zstdpool_status zstdpool_stats_totals(const struct zstdpool_stats *stats,
                                       struct zstdpool_counts *out);
 
 /**
+ * What storing the snapshot's output costs with each dictionary in use stored once
+ * beside it (an archive): raw bytes / (compressed bytes + dictionary bytes), the figure
+ * that counts when dictionaries travel with the data (totals.ratio leaves them out); 0
+ * when nothing was compressed or stats is NULL.
+ *
+ * Thread-safety: any thread.
+ */
+double zstdpool_stats_archive_ratio(const struct zstdpool_stats *stats);
+
+/**
  * The number of categories in a snapshot (indexes 0 to count - 1 are valid for
  * zstdpool_stats_category()); 0 when stats is NULL.
  *

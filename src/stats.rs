@@ -110,3 +110,17 @@ pub struct Stats {
     /// Per category, sorted by name.
     pub categories: Vec<CategoryStats>,
 }
+
+impl Stats {
+    /// What storing the output costs when each dictionary is stored once beside it (an
+    /// archive): raw / (compressed + the dictionaries in use); 0 when nothing was compressed.
+    pub fn archive_ratio(&self) -> f64 {
+        let dicts: u64 = self.categories.iter().map(|c| c.dict_size as u64).sum();
+        let stored = self.totals.compressed_bytes + dicts;
+        if stored == 0 {
+            0.0
+        } else {
+            self.totals.raw_bytes as f64 / stored as f64
+        }
+    }
+}

@@ -53,6 +53,12 @@ fn batches_round_trip_with_trained_dictionaries_by_category_and_by_frame_id() {
     }
     assert_eq!(provider.snapshot().len(), 3, "one dictionary per category");
     assert!(stats.totals.ratio() > 3.0, "ratio {}", stats.totals.ratio());
+    // The archive ratio counts the dictionaries too.
+    let dicts: u64 = stats.categories.iter().map(|c| c.dict_size as u64).sum();
+    assert!(dicts > 0);
+    let expected = raw as f64 / (stats.totals.compressed_bytes + dicts) as f64;
+    assert!((stats.archive_ratio() - expected).abs() < 1e-9);
+    assert!(stats.archive_ratio() < stats.totals.ratio());
 
     let decompressor = Pool::decompressor(common::config(2), provider).unwrap();
     for by_category in [true, false] {

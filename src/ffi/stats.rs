@@ -179,6 +179,7 @@ fn describe(status: &DictStatus) -> (i32, String) {
 /// it must not be freed while another thread reads it.
 pub struct zstdpool_stats {
     totals: zstdpool_counts,
+    archive_ratio: f64,
     categories: Vec<CategoryEntry>,
 }
 
@@ -260,6 +261,7 @@ pub unsafe extern "C" fn zstdpool_stats_new(
         let stats = handle.pool().stats();
         let snapshot = zstdpool_stats {
             totals: (&stats.totals).into(),
+            archive_ratio: stats.archive_ratio(),
             categories: stats.categories.iter().map(CategoryEntry::new).collect(),
         };
         out.write(Box::into_raw(Box::new(snapshot)));
@@ -285,6 +287,20 @@ pub unsafe extern "C" fn zstdpool_stats_totals(
         Ok(())
     });
     error::status("zstdpool_stats_totals", result)
+}
+
+/// What storing the snapshot's output costs with each dictionary in use stored once
+/// beside it (an archive): raw bytes / (compressed bytes + dictionary bytes), the figure
+/// that counts when dictionaries travel with the data (totals.ratio leaves them out); 0
+/// when nothing was compressed or stats is NULL.
+///
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_stats_archive_ratio(stats: *const zstdpool_stats) -> f64 {
+    panic::catch_or(0.0, || {
+        // SAFETY: the caller passes NULL or a live snapshot.
+        unsafe { stats.as_ref() }.map_or(0.0, |s| s.archive_ratio)
+    })
 }
 
 /// The number of categories in a snapshot (indexes 0 to count - 1 are valid for

@@ -99,6 +99,12 @@ static void round_trip(void) {
     CHECK_OK(zstdpool_pool_totals(compressor, &totals));
     CHECK(totals.added == ENTRIES && totals.done == ENTRIES && totals.rejected == 0);
     CHECK(totals.raw_bytes == raw && totals.compressed_bytes == packed);
+    zstdpool_stats *stats = NULL;
+    CHECK_OK(zstdpool_stats_new(compressor, &stats));
+    double archive_ratio = zstdpool_stats_archive_ratio(stats);
+    CHECK(archive_ratio > 1.0 && archive_ratio < totals.ratio); /* the dictionaries count */
+    zstdpool_stats_free(stats);
+    CHECK(zstdpool_stats_archive_ratio(NULL) == 0.0);
     CHECK_OK(zstdpool_pool_free(compressor));
 
     /* Back by category, then by frame id (no categories at all). */
