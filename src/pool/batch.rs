@@ -22,8 +22,11 @@ use crate::libzstd::{HeaderParse, frame_header};
 
 /// Most entries in one group (one task).
 pub(crate) const MAX_GROUP_ENTRIES: usize = 256;
-/// A group closes once its entries hold this many input bytes.
-const MAX_GROUP_BYTES: usize = 1 << 20;
+/// A group closes once its output may hold this many bytes (its inputs' sizes when
+/// compressing, the frames' content sizes when decompressing): its one output buffer then
+/// stays below the allocator's mmap threshold (128 KiB in glibc), so that making it costs
+/// no page faults.
+const MAX_GROUP_OUTPUT: usize = 96 << 10;
 
 /// A batch on its way through the pool.
 pub(crate) struct BatchState {
@@ -133,7 +136,7 @@ impl Shared {
             bytes: 0,
         };
         let mut index = from;
-        while index < source.len() && group.items.len() < max && group.bytes < MAX_GROUP_BYTES {
+        while index < source.len() && group.items.len() < max && group.bytes < MAX_GROUP_OUTPUT {
             let key = source.dict_name(index).unwrap_or("");
             let part = match control.categories.get(key) {
                 Some(category) => match &category.stage {
@@ -157,7 +160,7 @@ impl Shared {
                     };
                     group.parts[part].1.counts.add();
                     group.items.push((index as u32, part as u16));
-                    group.bytes += source.data(index).len();
+                    group.bytes += output_estimate(self.mode, source.data(index));
                 }
                 // Loading, collecting, training or failed: the entry goes alone, as a job.
                 None => {
@@ -176,6 +179,54 @@ impl Shared {
             self.send(Task::Group(group));
         }
         index
+    }
+}
+
+/// The output size an entry may have: its size when compressing (frames are smaller), its
+/// frame's content size when decompressing (four times the frame when not recorded).
+fn output_estimate(mode: Mode, data: &[u8]) -> usize {
+    match mode {
+        Mode::Compress => data.len(),
+        Mode::Decompress => match frame_header(data) {
+            Ok(HeaderParse::Done(h)) => h.content_size.map_or(data.len() * 4, |s| s as usize),
+            _ => data.len(),
+        },
+    }
+}
+
+impl Shared {
+    /// Looks up, on the calling thread, the dictionaries of the categories a batch brings
+    /// that the pool has not met yet, so that even a new pool's first batch runs in groups
+    /// (the entries of a category still loading would go one by one).
+    pub fn load_batch_categories(&self, source: &dyn BatchSource) {
+        let mut new = Vec::new();
+        {
+            let mut control = self.lock();
+            let mut seen = std::collections::HashSet::new();
+            for index in 0..source.len() {
+                let key = source.dict_name(index).unwrap_or("");
+                if !seen.insert(key) || control.categories.contains_key(key) {
+                    continue;
+                }
+                let stage = if key.is_empty() {
+                    Stage::Ready {
+                        dict: None,
+                        origin: super::stage::Origin::NoCategory,
+                    }
+                } else {
+                    new.push(key.to_owned());
+                    Stage::Loading {
+                        waiting: Vec::new(),
+                    }
+                };
+                control
+                    .categories
+                    .insert(key.to_owned(), super::shared::Category::new(key, stage));
+            }
+        }
+        for key in new {
+            worker::load(self, &key);
+        }
     }
 }
 

@@ -199,6 +199,9 @@ impl Pool {
                 ),
             ));
         }
+        if self.state() != Lifecycle::Stopped {
+            self.shared.load_batch_categories(&*source);
+        }
         let batch = batch::BatchState::new(Arc::clone(&source), Box::new(done));
         let capacity = self.shared.config.queue_capacity;
         let group = batch::MAX_GROUP_ENTRIES.min(capacity);

@@ -198,7 +198,7 @@ fn stream(
 }
 
 /// Looks a category's dictionary up in the provider and prepares it.
-fn load(shared: &Shared, key: &str) {
+pub(crate) fn load(shared: &Shared, key: &str) {
     let mode = shared.mode;
     let looked_up = catch_unwind(AssertUnwindSafe(|| shared.provider.get(key)));
     let stage = match looked_up {
