@@ -1368,6 +1368,23 @@ zstdpool_status zstdpool_batch_entry(const struct zstdpool_batch *batch,
                                      size_t *len);
 
 /**
+ * Entries first to first + count - 1 at once (for bindings, where one call per entry
+ * costs more than the entry): for each, its status to statuses[i] and, when it is
+ * ZSTDPOOL_OK, its output to data[i] and lens[i] (else data[i] NULL and lens[i] 0). The
+ * bytes belong to the batch and stay valid until zstdpool_batch_free().
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if batch, data, lens or statuses is NULL (with
+ * count > 0) or first + count > zstdpool_batch_count() (nothing is written then).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_batch_entries(const struct zstdpool_batch *batch,
+                                       size_t first,
+                                       size_t count,
+                                       const uint8_t **data,
+                                       size_t *lens,
+                                       zstdpool_status *statuses);
+
+/**
  * Why entry index was rejected, starting with its name ("" for an entry that succeeded,
  * and for a NULL batch or an index out of range).
  *

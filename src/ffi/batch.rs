@@ -372,6 +372,76 @@ pub unsafe extern "C" fn zstdpool_batch_entry(
     }
 }
 
+/// Entries first to first + count - 1 at once (for bindings, where one call per entry
+/// costs more than the entry): for each, its status to statuses[i] and, when it is
+/// ZSTDPOOL_OK, its output to data[i] and lens[i] (else data[i] NULL and lens[i] 0). The
+/// bytes belong to the batch and stay valid until zstdpool_batch_free().
+///
+/// Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if batch, data, lens or statuses is NULL (with
+/// count > 0) or first + count > zstdpool_batch_count() (nothing is written then).
+/// Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_batch_entries(
+    batch: *const zstdpool_batch,
+    first: usize,
+    count: usize,
+    data: *mut *const u8,
+    lens: *mut usize,
+    statuses: *mut zstdpool_status,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a live batch.
+        let batch = unsafe { args::borrow(batch, "batch") }?;
+        let end = first.checked_add(count).filter(|&e| e <= batch.output.len());
+        let Some(end) = end else {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "entries {first}..{first}+{count} are out of range: the batch has {} entries",
+                    batch.output.len()
+                ),
+            ));
+        };
+        if count == 0 {
+            return Ok(());
+        }
+        for (pointer, name) in [
+            (data.is_null(), "data"),
+            (lens.is_null(), "lens"),
+            (statuses.is_null(), "statuses"),
+        ] {
+            if pointer {
+                return Err(args::null(name));
+            }
+        }
+        // SAFETY: non-NULL, and the caller passes arrays of `count` writable elements, not
+        // aliased by any Rust object during the call.
+        let (data, lens, statuses) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(data, count),
+                std::slice::from_raw_parts_mut(lens, count),
+                std::slice::from_raw_parts_mut(statuses, count),
+            )
+        };
+        for (i, index) in (first..end).enumerate() {
+            match batch.output.get(index) {
+                Ok(bytes) => {
+                    data[i] = bytes.as_ptr();
+                    lens[i] = bytes.len();
+                    statuses[i] = error::ZSTDPOOL_OK;
+                }
+                Err(rejection) => {
+                    data[i] = std::ptr::null();
+                    lens[i] = 0;
+                    statuses[i] = error::code(rejection.error.kind);
+                }
+            }
+        }
+        Ok(())
+    });
+    error::status("zstdpool_batch_entries", result)
+}
+
 /// Why entry index was rejected, starting with its name ("" for an entry that succeeded,
 /// and for a NULL batch or an index out of range).
 ///

@@ -113,11 +113,16 @@ static void round_trip(void) {
         CHECK_OK(zstdpool_pool_run_batch(decompressor, ENTRIES, (const char *const *)names,
                                          by_category ? categories : NULL,
                                          (const uint8_t *const *)frames, frame_sizes, &batch));
+        static const uint8_t *outs[ENTRIES];
+        static size_t lens[ENTRIES];
+        static zstdpool_status statuses[ENTRIES];
+        CHECK_OK(zstdpool_batch_entries(batch, 0, ENTRIES, outs, lens, statuses));
         for (size_t i = 0; i < ENTRIES; i++) {
             const uint8_t *data = NULL;
             size_t len = 0;
             CHECK_OK(zstdpool_batch_entry(batch, i, &data, &len));
             CHECK(len == sizes[i] && memcmp(data, inputs[i], len) == 0);
+            CHECK(statuses[i] == ZSTDPOOL_OK && outs[i] == data && lens[i] == len);
         }
         zstdpool_batch_free(batch);
     }
@@ -236,6 +241,23 @@ static void async_batch_with_rejections(void) {
                 "data");
     CHECK_FAILS(zstdpool_batch_entry(delivered, 0, &out, NULL), ZSTDPOOL_ERR_INVALID_ARGUMENT,
                 "len");
+    { /* all three at once */
+        const uint8_t *datas[3];
+        size_t lens3[3];
+        zstdpool_status statuses[3];
+        CHECK_OK(zstdpool_batch_entries(delivered, 0, 3, datas, lens3, statuses));
+        CHECK(statuses[0] == ZSTDPOOL_ERR_DICT_MISSING && statuses[1] == ZSTDPOOL_ERR_NOT_ZSTD);
+        CHECK(statuses[2] == ZSTDPOOL_ERR_EMPTY_INPUT && datas[1] == NULL && lens3[1] == 0);
+        CHECK_FAILS(zstdpool_batch_entries(delivered, 1, 3, datas, lens3, statuses),
+                    ZSTDPOOL_ERR_INVALID_ARGUMENT, "out of range");
+        CHECK_FAILS(zstdpool_batch_entries(delivered, 0, 1, NULL, lens3, statuses),
+                    ZSTDPOOL_ERR_INVALID_ARGUMENT, "data");
+        CHECK_FAILS(zstdpool_batch_entries(delivered, 0, 1, datas, NULL, statuses),
+                    ZSTDPOOL_ERR_INVALID_ARGUMENT, "lens");
+        CHECK_FAILS(zstdpool_batch_entries(delivered, 0, 1, datas, lens3, NULL),
+                    ZSTDPOOL_ERR_INVALID_ARGUMENT, "statuses");
+        CHECK_OK(zstdpool_batch_entries(delivered, 3, 0, NULL, NULL, NULL));
+    }
     CHECK(strcmp(zstdpool_batch_message(delivered, 99), "") == 0);
     CHECK(strcmp(zstdpool_batch_message(NULL, 0), "") == 0);
     CHECK(zstdpool_batch_count(NULL) == 0);
