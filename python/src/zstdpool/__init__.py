@@ -62,6 +62,8 @@ from ._capi import (
     free_user_data_fn,
     lib as _lib,
     library_path,
+    zstdpool_batch,
+    zstdpool_batch_done_fn,
     zstdpool_category,
     zstdpool_config,
     zstdpool_counts,
@@ -72,6 +74,7 @@ from ._capi import (
     zstdpool_pool,
     zstdpool_provider,
     zstdpool_read_fn,
+    zstdpool_stats,
     zstdpool_write_fn,
 )
 from ._config import (

@@ -608,6 +608,19 @@ class _Pool:
                 _jobs.pop(key, None)  # refused: no callback will ever come for it
                 self._check(handle, status)
 
+    def set_category_volume(self, dict_name: str, volume: int) -> None:
+        """Tells the trainer that category ``dict_name`` will hold about ``volume`` raw bytes
+        in all (0: no hint; the ``training_category_volume`` option applies). A dictionary is
+        stored once per category, so the trainer keeps one only when it pays for itself over
+        that volume: without a hint, a category of a few small entries gets none. Give it
+        before adding the category's entries (it counts until the category trains)."""
+        c_dict = encode(dict_name, "dict_name")
+        if not c_dict:
+            raise ValueError("dict_name must not be empty (entries refuse \"\" as a category)")
+        volume = integer(volume, "volume", 0, SIZE_UNKNOWN - 1)
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume))
+
     # -- lifecycle
     def start(self) -> None:
         """Starts the workers (``add`` does it too); nothing if they run."""
@@ -750,10 +763,8 @@ class _Pool:
     def stats(self) -> Stats:
         """Totals and per-category statistics (a snapshot)."""
         with self._guard.use() as handle:
-            totals = zstdpool_counts()
-            self._check(handle, lib.zstdpool_pool_totals(handle, ctypes.byref(totals)))
             try:
-                records = _capi.read_categories(handle)
+                totals, records = _capi.read_stats(handle)
             except _capi.CError as error:
                 self._check(handle, error.status)
                 raise
