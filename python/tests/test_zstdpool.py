@@ -734,32 +734,6 @@ def test_library_matches_the_header_version(header):
     assert zstdpool.SIZE_UNKNOWN == 2**64 - 1
 
 
-# --- Batches ---------------------------------------------------------------------------------------
-
-
-def test_compress_many_and_decompress_many_round_trip():
-    entries = make_entries(per_category=30)
-    provider = MemoryProvider()
-    frames = zstdpool.compress_many(entries, provider, small_training())
-    assert len(frames) == len(entries) and all(f[:4] == b"\x28\xb5\x2f\xfd" for f in frames)
-    restored = zstdpool.decompress_many(
-        [(name, category, frame) for (name, category, _), frame in zip(entries, frames)], provider)
-    assert restored == [data for _, _, data in entries]
-
-
-def test_batch_rejections_say_which_entries():
-    provider = MemoryProvider()
-    with pytest.raises(zstdpool.BatchError) as caught:
-        zstdpool.decompress_many([("good", None, zstdpool.compress_many([("g", None, b"abc")], provider)[0]),
-                                  ("bad", None, b"not a frame")], provider)
-    error = caught.value
-    assert error.results == [b"abc", None]
-    assert [(r.name, r.status) for r in error.rejections] == [("bad", Status.NOT_ZSTD)]
-    assert isinstance(error, zstdpool.ZstdpoolError) and "1 of 2 entries rejected" in str(error)
-    with pytest.raises(TypeError):
-        zstdpool.compress_many([("a", None, "text")], provider)
-
-
 # --- The C API's newer parts ------------------------------------------------------------------------
 
 

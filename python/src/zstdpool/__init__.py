@@ -50,7 +50,7 @@ and a pool dropped on one of its own worker threads is freed by another thread.
 The shared library: ``ZSTDPOOL_LIB`` (a path) overrides the one inside the package.
 """
 
-from ._batch import BatchError, compress_many, decompress_many
+from ._batch import compress_many, decompress_many
 from ._capi import (
     ABI_VERSION,
     PROTOTYPES,
@@ -86,6 +86,7 @@ from ._config import (
     MemoryProvider,
 )
 from ._errors import (
+    BatchError,
     Cancelled,
     ConfigError,
     DeadlockError,
@@ -97,6 +98,7 @@ from ._errors import (
     ZstdpoolTimeoutError,
 )
 from ._pool import (
+    BatchItem,
     CategoryStats,
     CompressorPool,
     Counts,
@@ -110,6 +112,7 @@ __all__ = [
     "ABI_VERSION",
     "SIZE_UNKNOWN",
     "BatchError",
+    "BatchItem",
     "CallbackProvider",
     "Cancelled",
     "CategoryStats",

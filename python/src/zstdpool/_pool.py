@@ -11,15 +11,25 @@ import os
 import threading
 import time
 import weakref
-from ctypes import POINTER, c_int32, c_uint8
+from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _capi
-from ._capi import SIZE_UNKNOWN, DictStatus, State, Status, lib, zstdpool_counts, zstdpool_pool
+from ._capi import (
+    SIZE_UNKNOWN,
+    DictStatus,
+    State,
+    Status,
+    lib,
+    zstdpool_batch,
+    zstdpool_counts,
+    zstdpool_pool,
+)
 from ._config import Config, DictProvider, as_provider, check, encode, integer
 from ._context import in_callback_of, running_callback
 from ._errors import (
+    BatchError,
     Cancelled,
     DeadlockError,
     RejectedError,
@@ -35,7 +45,18 @@ SLICE_SECONDS = 0.1
 #: no file descriptor.
 MAX_OPEN_INPUTS = 64
 
+#: Inputs of compress_many / decompress_many of at least this many bytes, given on the main
+#: thread, are run by a helper thread while the main thread waits in slices, so that Ctrl-C
+#: interrupts the wait (smaller ones run on the calling thread: no thread start).
+INTERRUPTIBLE_BYTES = 1 << 20
+
 DoneFn = Callable[[str, Union[Status, int], Optional[str], int, int], Any]
+
+BytesLike = Union[bytes, bytearray, memoryview]
+#: An item of compress_many / decompress_many: a ``(name, dict_name, data)`` tuple, an
+#: :class:`Entry` whose data is bytes-like, or bare bytes-like data (named ``#<index>``, in
+#: the call's ``dict_name``).
+BatchItem = Union[Tuple[Union[str, bytes], Optional[str], BytesLike], "Entry", BytesLike]
 
 
 # --- Entries ----------------------------------------------------------------------------------
@@ -302,6 +323,155 @@ def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: 
     del job, pool
 
 
+# --- Batches (compress_many / decompress_many) ---------------------------------------------
+
+
+class _BatchInput:
+    """The C arrays of one zstdpool_pool_run_batch call, and the Python objects they point
+    into (kept alive, unchanged, until the call returns: bytes are borrowed, not copied)."""
+
+    __slots__ = ("count", "items", "names", "dicts", "data", "sizes", "pins", "total", "volumes")
+
+    def __init__(self, items: Iterable[BatchItem], dict_name: Optional[str], volumes: bool):
+        if isinstance(items, (bytes, bytearray, memoryview, str)):
+            raise TypeError("items must be an iterable of items (e.g. a list of (name, "
+                            "dict_name, data) tuples), not a single bytes or str object")
+        try:
+            iterator = iter(items)
+        except TypeError:
+            raise TypeError(f"items must be iterable, not {type(items).__name__}") from None
+        default_dict = _category(dict_name, "dict_name")
+        self.items: List[Any] = []
+        names: List[bytes] = []
+        dicts: List[Optional[bytes]] = []
+        data: List[Union[bytes, int, None]] = []
+        sizes: List[int] = []
+        self.pins: List[Any] = []  # ctypes views pinning bytearrays and writable buffers
+        self.volumes: Dict[bytes, int] = {}
+        for index, item in enumerate(iterator):
+            try:
+                if isinstance(item, (bytes, bytearray, memoryview)):
+                    name: Any = b"#%d" % index
+                    category = default_dict
+                    payload: Any = item
+                elif isinstance(item, tuple):
+                    if len(item) != 3:
+                        raise TypeError(f"a tuple item must be (name, dict_name, data), not "
+                                        f"{len(item)} values")
+                    name, dict_value, payload = item
+                    name = encode(name, "name", path=True)
+                    category = _category(dict_value, "dict_name")
+                elif isinstance(item, Entry):
+                    name = encode(item.name, "name", path=True)
+                    category = _category(item.dict_name, "dict_name")
+                    payload = item.data
+                else:
+                    raise TypeError(f"an item must be a (name, dict_name, data) tuple, an Entry "
+                                    f"or bytes-like data, not {type(item).__name__}")
+                pointer, size = self._pointer(payload)
+                if isinstance(item, Entry) and item.size is not None and item.size != size:
+                    raise ValueError(f"its size is {item.size} but its data has {size} bytes")
+            except (TypeError, ValueError) as error:
+                kind = TypeError if isinstance(error, TypeError) else ValueError
+                raise kind(f"item {index}: {error}") from error
+            self.items.append(item)
+            names.append(name)
+            dicts.append(category)
+            data.append(pointer)
+            sizes.append(size)
+            if volumes and category is not None:
+                self.volumes[category] = self.volumes.get(category, 0) + size
+        self.count = count = len(names)
+        self.total = sum(sizes)
+        self.names = (c_char_p * count)(*names)
+        self.dicts = None if all(d is None for d in dicts) else (c_char_p * count)(*dicts)
+        self.data = ctypes.cast((c_char_p * count)(*data),  # type: ignore[misc]
+                                POINTER(POINTER(c_uint8)))
+        self.sizes = (c_size_t * count)(*sizes)
+
+    def _pointer(self, payload: Any) -> Tuple[Union[bytes, int, None], int]:
+        """What the data array holds for one input (bytes themselves, or an address) and its
+        size. bytes are borrowed; a bytearray or writable buffer is pinned (it cannot be
+        resized during the call) and borrowed; other buffers are copied once."""
+        if type(payload) is bytes:
+            return payload, len(payload)
+        if isinstance(payload, bytes):
+            return bytes(payload), len(payload)
+        if isinstance(payload, bytearray):
+            if not payload:
+                return None, 0
+            view = (c_char * len(payload)).from_buffer(payload)
+            self.pins.append(view)
+            return ctypes.addressof(view), len(payload)
+        if isinstance(payload, memoryview):
+            if payload.nbytes == 0:
+                return None, 0
+            if not payload.readonly and payload.c_contiguous:
+                view = (c_char * payload.nbytes).from_buffer(payload.cast("B"))
+                self.pins.append(view)
+                return ctypes.addressof(view), payload.nbytes
+            return payload.tobytes(), payload.nbytes
+        if isinstance(payload, str):
+            raise TypeError("its data is a str: give bytes (e.g. text.encode())")
+        raise TypeError(f"its data must be bytes-like, not {type(payload).__name__}")
+
+
+def _category(dict_name: Any, what: str) -> Optional[bytes]:
+    if dict_name is None:
+        return None
+    data = encode(dict_name, what)
+    if not data:
+        raise ValueError(f"{what} must not be empty: give None for no category")
+    return data
+
+
+def _read_batch(batch: Any, inputs: _BatchInput) -> Tuple[List[Optional[bytes]], List["Rejection"]]:
+    """Every output of a finished batch (None for a rejected entry) and its rejections."""
+    results: List[Optional[bytes]] = []
+    rejections: List[Rejection] = []
+    pointer = POINTER(c_uint8)()
+    length = c_size_t()
+    entry, string_at = lib.zstdpool_batch_entry, ctypes.string_at
+    pointer_ref, length_ref = ctypes.byref(pointer), ctypes.byref(length)
+    count = lib.zstdpool_batch_count(batch)
+    for index in range(count):
+        status = entry(batch, index, pointer_ref, length_ref)
+        if status == 0:
+            n = length.value
+            results.append(string_at(pointer, n) if n else b"")
+            continue
+        results.append(None)
+        message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
+        name = os.fsdecode(inputs.names[index] or b"")
+        code = status_of(status)
+        rejections.append(Rejection(name, inputs.items[index], code, message,
+                                    RejectedError(code, message, name)))
+    return results, rejections
+
+
+def _run_interruptibly(function: Callable[[], Any]) -> Any:
+    """function() on a helper thread while this (main) thread waits in slices, so that
+    Ctrl-C interrupts the wait; the helper finishes its call on its own then."""
+    outcome: List[Tuple[bool, Any]] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as error:  # noqa: BLE001 -- handed to the waiting thread
+            outcome.append((False, error))
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="zstdpool-batch", daemon=True).start()
+    while not finished.wait(SLICE_SECONDS):
+        pass
+    ok, value = outcome[0]
+    if ok:
+        return value
+    raise value
+
+
 # --- Statistics ----------------------------------------------------------------------------------
 
 
@@ -502,6 +672,7 @@ class _Pool:
         self._interrupt: Optional[BaseException] = None
         self._open_inputs = 0
         self._open_lock = threading.Lock()
+        self._volume_hints: Set[bytes] = set()  # categories given a volume by the user
         self._finalizer = weakref.finalize(self, _release, self._guard)
 
     def _count_open(self, delta: int) -> None:
@@ -620,6 +791,46 @@ class _Pool:
         volume = integer(volume, "volume", 0, SIZE_UNKNOWN - 1)
         with self._guard.use() as handle:
             self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume))
+        self._volume_hints.add(c_dict)
+
+    def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
+                  what: str) -> List[bytes]:
+        """compress_many / decompress_many: one zstdpool_pool_run_batch call."""
+        self._raise_interrupt()
+        self._refuse_in_callback(f"{what}()")
+        hint = self._compress and not self.config.is_set("training_category_volume")
+        inputs = _BatchInput(items, dict_name, hint)
+        guard = self._guard
+
+        def run() -> Tuple[List[Optional[bytes]], List[Rejection]]:
+            with guard.use() as handle:
+                for category, volume in inputs.volumes.items():
+                    if category not in self._volume_hints:
+                        lib.zstdpool_pool_set_category_volume(handle, category, volume)
+                if inputs.count == 0:
+                    return [], []
+                batch = POINTER(zstdpool_batch)()
+                status = lib.zstdpool_pool_run_batch(
+                    handle, inputs.count, inputs.names, inputs.dicts, inputs.data, inputs.sizes,
+                    ctypes.byref(batch))
+                if status != Status.OK:
+                    self._check(handle, status)
+                try:
+                    return _read_batch(batch, inputs)
+                finally:
+                    lib.zstdpool_batch_free(batch)
+
+        outcome: Tuple[List[Optional[bytes]], List[Rejection]]
+        if (inputs.total >= INTERRUPTIBLE_BYTES
+                and threading.current_thread() is threading.main_thread()):
+            outcome = _run_interruptibly(run)
+        else:
+            outcome = run()
+        results, rejections = outcome
+        if rejections:
+            self._rejections.extend(rejections)
+            raise BatchError(results, rejections)
+        return results  # type: ignore[return-value]  # no None without a rejection
 
     # -- lifecycle
     def start(self) -> None:
@@ -790,9 +1001,39 @@ class CompressorPool(_Pool):
 
     _compress = True
 
+    def compress_many(self, items: Iterable[BatchItem], *,
+                      dict_name: Optional[str] = None) -> List[bytes]:
+        """Compresses many entries from memory in one library call and returns their zstd
+        frames in the items' order (a list of bytes).
+
+        ``items``: ``(name, dict_name, data)`` tuples, :class:`Entry` objects with bytes-like
+        data, or bare bytes-like objects (named ``#<index>``, in category ``dict_name``);
+        ``dict_name`` None: no dictionary. bytes are read in place (not copied); a
+        bytearray cannot be resized during the call. Categories without a dictionary train
+        on this call's entries (the call flushes); unless the configuration sets
+        ``training_category_volume`` or ``set_category_volume`` was called for it, each
+        category's volume hint is its bytes in this call.
+
+        No Python code runs per entry and the GIL is released while the library works.
+        Raises :class:`BatchError` (a ZstdpoolError) if any entry is rejected, with every
+        other output and each rejection; TypeError/ValueError for a bad item, before
+        anything is compressed; DeadlockError inside one of the pool's callbacks."""
+        return self._run_many(items, dict_name, "compress_many")
+
 
 class DecompressorPool(_Pool):
     """Decompresses zstd frames, each entry with its category's dictionary from
     ``dict_provider``; the same arguments as :class:`CompressorPool`."""
 
     _compress = False
+
+    def decompress_many(self, items: Iterable[BatchItem], *,
+                        dict_name: Optional[str] = None) -> List[bytes]:
+        """Decompresses many zstd frames from memory in one library call and returns their
+        contents in the items' order. Items as for :meth:`CompressorPool.compress_many`; an
+        item without a category (``dict_name`` None) gets the dictionary the frame names by
+        its id from the provider (memory and directory providers; an id that two different
+        dictionaries claim is a PROVIDER rejection). Raises :class:`BatchError` if any entry
+        is rejected (e.g. NOT_ZSTD, TRUNCATED, DICT_MISSING), TypeError/ValueError for a bad
+        item."""
+        return self._run_many(items, dict_name, "decompress_many")

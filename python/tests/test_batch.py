@@ -1,0 +1,348 @@
+"""compress_many / decompress_many (one zstdpool_pool_run_batch call per call): byte-exact
+round trips, every kind of item, rejections with names and statuses, empty inputs, bad
+arguments, the GIL released during the call, Ctrl-C, and calls from inside a callback."""
+
+import io
+import os
+import random
+import signal
+import threading
+import time
+
+import pytest
+
+import zstdpool
+from test_zstdpool import TEMPLATES, make_entries
+from zstdpool import (
+    BatchError,
+    CompressorPool,
+    Config,
+    DecompressorPool,
+    DictStatus,
+    DirectoryProvider,
+    Entry,
+    MemoryProvider,
+    Status,
+    ZstdpoolError,
+)
+
+#: The tests' categories are a few dozen KB: said to be large, they get dictionaries.
+LARGE = dict(workers=2, training_min_samples=16, training_min_bytes=0,
+             training_category_volume=1 << 30)
+
+
+def text_blob(size, seed):
+    """Compressible but not trivial text of about ``size`` bytes."""
+    rng = random.Random(seed)
+    words = [b"EventLoopMgr", b"INFO", b"WARNING", b"Gauss", b"run", b"event", b"track",
+             b"hits", b"%d" % rng.randint(0, 10**6), b"Velo", b"Rich1", b"Muon"]
+    out = bytearray()
+    while len(out) < size:
+        out += b" ".join(rng.choice(words) for _ in range(12)) + b" %d\n" % rng.getrandbits(40)
+    return bytes(out[:size])
+
+
+# --- Round trips --------------------------------------------------------------------------------
+
+
+def test_compress_many_and_decompress_many_round_trip():
+    entries = make_entries(per_category=30)
+    provider = MemoryProvider()
+    frames = zstdpool.compress_many(entries, provider, Config(**LARGE))
+    assert len(frames) == len(entries) and all(f[:4] == b"\x28\xb5\x2f\xfd" for f in frames)
+    assert all(type(f) is bytes for f in frames)
+    restored = zstdpool.decompress_many(
+        [(name, category, frame) for (name, category, _), frame in zip(entries, frames)], provider)
+    assert restored == [data for _, _, data in entries]
+
+
+def test_pool_methods_train_once_and_reuse_dictionaries():
+    entries = make_entries(per_category=40)
+    provider = MemoryProvider()
+    with CompressorPool(provider, Config(**LARGE)) as pool:
+        first = pool.compress_many(entries[::2])
+        second = pool.compress_many(entries[1::2])
+        stats = pool.stats
+    assert stats.totals.done == len(entries) and stats.totals.rejected == 0
+    ids = {name: c.dict_id for name, c in stats.categories.items()}
+    assert set(ids) == set(TEMPLATES)
+    assert all(c.status == DictStatus.TRAINED for c in stats.categories.values())
+    frames = [None] * len(entries)
+    frames[::2], frames[1::2] = first, second
+    for (_, category, _), frame in zip(entries, frames):
+        assert ids[category].to_bytes(4, "little") in frame[:18]
+    with DecompressorPool(provider, workers=2) as back:
+        # with their categories, and without: the dictionary is found by the frame's id
+        named = back.decompress_many([(n, c, f) for (n, c, _), f in zip(entries, frames)])
+        by_id = back.decompress_many(frames)
+    assert named == by_id == [data for _, _, data in entries]
+
+
+def test_the_batch_path_and_the_callback_path_make_the_same_frames():
+    entries = make_entries(per_category=20)
+    provider = MemoryProvider()
+    config = Config(**LARGE)
+    with CompressorPool(provider, config) as pool:
+        batch = pool.compress_many(entries)
+    outputs = [io.BytesIO() for _ in entries]
+    with CompressorPool(provider, config) as pool:  # dictionaries loaded from the provider
+        for (name, category, data), out in zip(entries, outputs):
+            pool.add(Entry(name, category, data), out)
+    assert batch == [o.getvalue() for o in outputs]
+
+
+def test_every_kind_of_item():
+    data = text_blob(20000, 1)
+    writable = bytearray(data)
+    strided = memoryview(bytes(range(256)) * 8)[::2]  # not contiguous: copied
+    items = [
+        ("tuple", "k", data),
+        ("bytearray", "k", writable),
+        ("memoryview", "k", memoryview(data)),
+        ("writable view", "k", memoryview(bytearray(data))),
+        ("strided", None, strided),
+        (b"bytes name", None, data[:100]),
+        (os.fsencode("path/name"), "k", data[:5000]),
+        Entry("entry", "k", data),
+        Entry("entry, size given", None, data, size=len(data)),
+        data[:777],  # bare bytes: named "#9", category dict_name
+    ]
+    provider = MemoryProvider()
+    with CompressorPool(provider, workers=2) as pool:
+        frames = pool.compress_many(items, dict_name="bare")
+        assert set(pool.stats.categories) == {"", "k", "bare"}
+        writable.extend(b"resizable again")  # pinned only during the call
+    expected = [data] * 4 + [strided.tobytes(), data[:100], data[:5000], data, data, data[:777]]
+    restored = zstdpool.decompress_many(frames, provider)  # bare frames: dictionaries by id
+    assert restored == expected
+
+
+def test_empty_inputs():
+    provider = MemoryProvider()
+    assert zstdpool.compress_many([], provider) == []
+    assert zstdpool.decompress_many(iter(()), provider) == []
+    frames = zstdpool.compress_many([("e", None, b""), ("f", "k", b""), ("g", None, bytearray()),
+                                     ("h", None, memoryview(b""))], provider)
+    assert all(f[:4] == b"\x28\xb5\x2f\xfd" for f in frames)
+    assert zstdpool.decompress_many(frames, provider) == [b""] * 4
+    with CompressorPool(provider, workers=1) as pool:
+        assert pool.compress_many(x for x in ()) == []
+    assert pool.stats.totals.added == 0
+
+
+def test_large_entries_and_many_small_ones():
+    rng = random.Random(3)
+    big = text_blob(3 << 20, 2)
+    small = [(f"s{i}", "small", text_blob(rng.randint(0, 300), i)) for i in range(3000)]
+    items = [("big", "large", big)] + small
+    provider = MemoryProvider()
+    frames = zstdpool.compress_many(items, provider, workers=2)
+    assert zstdpool.decompress_many([(n, c, f) for (n, c, _), f in zip(items, frames)],
+                                    provider) == [d for _, _, d in items]
+
+
+def test_frames_are_standard_zstd(tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    entries = make_entries(per_category=30)
+    frames = zstdpool.compress_many(entries, DirectoryProvider(tmp_path), Config(**LARGE))
+    for (name, category, data), frame in zip(entries, frames):
+        dictionary = zstandard.ZstdCompressionDict((tmp_path / f"{category}.zdict").read_bytes())
+        assert zstandard.ZstdDecompressor(dict_data=dictionary).decompress(frame) == data
+
+
+# --- Rejections ----------------------------------------------------------------------------------
+
+
+def test_batch_rejections_say_which_entries():
+    provider = MemoryProvider()
+    with pytest.raises(zstdpool.BatchError) as caught:
+        zstdpool.decompress_many([("good", None, zstdpool.compress_many([("g", None, b"abc")], provider)[0]),
+                                  ("bad", None, b"not a frame")], provider)
+    error = caught.value
+    assert error.results == [b"abc", None]
+    assert [(r.name, r.status) for r in error.rejections] == [("bad", Status.NOT_ZSTD)]
+    assert isinstance(error, zstdpool.ZstdpoolError) and "1 of 2 entries rejected" in str(error)
+    with pytest.raises(TypeError):
+        zstdpool.compress_many([("a", None, "text")], provider)
+
+
+def test_rejections_have_names_statuses_messages_and_the_items():
+    entries = make_entries(per_category=20)
+    provider = MemoryProvider()
+    frames = zstdpool.compress_many(entries, provider, Config(**LARGE))
+    frame = frames[0]
+    items = [
+        ("ok", entries[0][1], frame),
+        ("empty", None, b""),
+        ("text", None, b"this is not zstd at all"),
+        ("cut", entries[0][1], frame[: len(frame) // 2]),
+        ("swapped", "std.out", frame),
+        Entry("entry object", None, b"\x28\xb5\x2f\xfd garbage"),
+        ("also ok", None, frame),
+    ]
+    with DecompressorPool(provider, workers=2) as pool:
+        with pytest.raises(BatchError) as caught:
+            pool.decompress_many(items)
+        error = caught.value
+        assert error.results[0] == error.results[-1] == entries[0][2]
+        assert error.results[1:-1] == [None] * 5
+        got = {r.name: r.status for r in error.rejections}
+        assert got == {"empty": Status.EMPTY_INPUT, "text": Status.NOT_ZSTD,
+                       "cut": Status.TRUNCATED, "swapped": Status.DICT_MISMATCH,
+                       "entry object": got["entry object"]}
+        assert got["entry object"] in (Status.CORRUPT, Status.TRUNCATED, Status.NOT_ZSTD)
+        for r in error.rejections:
+            assert r.message.startswith(f"{r.name}: ")
+            assert isinstance(r.error, zstdpool.RejectedError) and r.error.status == r.status
+            assert r.entry is items[[i[0] if isinstance(i, tuple) else i.name
+                                     for i in items].index(r.name)]
+        assert error.status == error.rejections[0].status
+        # the pool lists them too, and keeps working
+        assert [r.name for r in pool.rejections] == [r.name for r in error.rejections]
+        # Entries run as single jobs (here those without a category) are counted once their
+        # completion has run, which may be just after the batch call returns: wait() first.
+        pool.wait()
+        assert pool.stats.totals.rejected == 5 and pool.stats.totals.done == 2
+        assert pool.decompress_many([frame]) == [entries[0][2]]
+
+
+def test_a_frame_whose_dictionary_is_nowhere_is_dict_missing():
+    entries = make_entries(per_category=20)
+    frames = zstdpool.compress_many(entries, MemoryProvider(), Config(**LARGE))
+    with pytest.raises(BatchError) as caught:
+        zstdpool.decompress_many([("lost", None, frames[0])], MemoryProvider())
+    [r] = caught.value.rejections
+    assert (r.name, r.status) == ("lost", Status.DICT_MISSING)
+
+
+# --- Bad arguments -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("items, error", [
+    ([("a", None, "a str")], TypeError),
+    ([("a", None, 5)], TypeError),
+    ([("a", None)], TypeError),
+    ([("a", None, b"x", 1)], TypeError),
+    (["a str item"], TypeError),
+    ([None], TypeError),
+    ([(5, None, b"x")], TypeError),
+    ([("a", 5, b"x")], TypeError),
+    ([("a\0b", None, b"x")], ValueError),
+    ([("a", "cat\0egory", b"x")], ValueError),
+    ([("a", "", b"x")], ValueError),
+    ([("\udc80", None, b"x")], ValueError),
+    ([(b"not utf-8 \xff", None, b"x")], ValueError),  # refused by the library: nothing taken
+    ([Entry("a", None, b"xyz", size=2)], ValueError),
+    ([Entry("a", None, io.BytesIO(b"a stream"))], TypeError),
+    (b"bytes, not a list of items", TypeError),
+    (5, TypeError),
+])
+def test_bad_arguments_raise_before_anything_runs(items, error):
+    with CompressorPool(MemoryProvider(), workers=1) as pool:
+        with pytest.raises(error):
+            pool.compress_many([("fine", None, b"fine")] + items if isinstance(items, list)
+                               else items)
+    assert pool.stats.totals.added == 0 and pool.rejections == []
+
+
+def test_bad_item_messages_say_which_item():
+    with pytest.raises(TypeError, match="item 2"):
+        zstdpool.compress_many([b"a", b"b", ("c", None, "str")], MemoryProvider())
+    with pytest.raises(TypeError):
+        zstdpool.compress_many([b"a"], MemoryProvider(), dict_name=3)
+    with pytest.raises(ValueError):
+        zstdpool.compress_many([b"a"], MemoryProvider(), dict_name="")
+
+
+def test_a_closed_pool_refuses():
+    pool = CompressorPool(MemoryProvider(), workers=1)
+    pool.close()
+    with pytest.raises(ValueError, match="closed"):
+        pool.compress_many([b"x"])
+
+
+def test_a_stopped_pool_refuses():
+    pool = CompressorPool(MemoryProvider(), workers=1)
+    pool.stop()
+    with pytest.raises(zstdpool.StoppedError):
+        pool.compress_many([("late", None, b"x")])
+    pool.close()
+
+
+def test_inside_a_callback_it_would_deadlock():
+    pool = CompressorPool(MemoryProvider(), workers=1)
+    raised = []
+
+    def done(*args):
+        try:
+            pool.compress_many([b"x"])
+        except ZstdpoolError as error:
+            raised.append(error)
+
+    pool.add(Entry("a", None, b"abc"), io.BytesIO(), done=done)
+    pool.wait()
+    [error] = raised
+    assert isinstance(error, zstdpool.DeadlockError) and error.status == Status.WOULD_DEADLOCK
+    pool.close()
+
+
+# --- The GIL and Ctrl-C ---------------------------------------------------------------------------
+
+
+def slow_items():
+    """Entries that take a second or more at level 19 on one worker."""
+    return [(f"slow{i}", None, text_blob(1 << 20, 100 + i)) for i in range(6)]
+
+
+def test_the_gil_is_released_while_the_library_works():
+    """compress_many on a second thread (so it calls the library directly, not through the
+    main thread's interruptible helper): the main thread keeps running meanwhile."""
+    items = slow_items()
+    pool = CompressorPool(MemoryProvider(), workers=1, level=19)
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(pool.compress_many(items)))
+    ticks = []
+    t0 = time.monotonic()
+    thread.start()
+    while thread.is_alive():
+        ticks.append(time.monotonic())
+        for _ in range(2000):  # pure Python work that needs the GIL
+            pass
+    elapsed = time.monotonic() - t0
+    thread.join()
+    assert len(outcome[0]) == len(items)
+    assert elapsed > 0.5, elapsed  # the call was long enough to tell
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 100 and max(gaps) < 0.25, (len(ticks), max(gaps), elapsed)
+    pool.close()
+
+
+def test_ctrl_c_interrupts_a_long_call_on_the_main_thread():
+    items = slow_items()
+    pool = CompressorPool(MemoryProvider(), workers=1, level=19)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        pool.compress_many(items)
+    assert time.monotonic() - t0 < 1.5
+    timer.cancel()
+    pool.wait()  # the call finishes on its helper thread
+    assert pool.stats.totals.done == len(items)
+    pool.close()
+
+
+def test_concurrent_calls_on_one_pool():
+    entries = make_entries(per_category=30)
+    provider = MemoryProvider()
+    results = {}
+    with CompressorPool(provider, Config(**LARGE)) as pool:
+        pool.compress_many(entries[:60])  # train first
+        threads = [threading.Thread(target=lambda k=k: results.__setitem__(k, pool.compress_many(entries)))
+                   for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert all(results[k] == results[0] for k in range(4))
+    assert zstdpool.decompress_many(results[0], provider) == [d for _, _, d in entries]
