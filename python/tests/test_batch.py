@@ -346,3 +346,118 @@ def test_concurrent_calls_on_one_pool():
             t.join()
     assert all(results[k] == results[0] for k in range(4))
     assert zstdpool.decompress_many(results[0], provider) == [d for _, _, d in entries]
+
+
+# --- A pool's bytes entries travel in batches ---------------------------------------------------
+
+
+def count_batches():
+    """How many batches the package has handed to the library so far (peeks at its key
+    counter, which this consumes one of)."""
+    return next(zstdpool._pool._batch_keys)
+
+
+def test_bytes_entries_given_to_add_travel_in_batches(tmp_path):
+    entries = make_entries(per_category=200)  # 600 entries
+    provider = MemoryProvider()
+    outputs = []
+    dones = []
+    before = count_batches()
+    with CompressorPool(provider, Config(**LARGE)) as pool:
+        for i, (name, category, data) in enumerate(entries):
+            out = [bytearray(), io.BytesIO(), tmp_path / f"{i}.zst"][i % 3]
+            outputs.append(out)
+            pool.add(Entry(name, category, data), out, done=lambda *a: dones.append(a))
+    batches = count_batches() - before - 1
+    assert 3 <= batches <= 6, batches  # 600 entries of 256 per batch (or 1 MiB), not 600
+    assert pool.rejected == [] and pool.callback_errors == []
+    assert sorted(d[0] for d in dones) == sorted(e[0] for e in entries)
+    assert all(status == Status.OK and message is None for _, status, message, _, _ in dones)
+    frames = [bytes(o) if isinstance(o, bytearray) else o.getvalue() if isinstance(o, io.BytesIO)
+              else o.read_bytes() for o in outputs]
+    sizes = {name: (bytes_in, bytes_out) for name, _, _, bytes_in, bytes_out in dones}
+    for (name, _, data), frame in zip(entries, frames):
+        assert sizes[name] == (len(data), len(frame))
+    assert pool.stats.totals.done == len(entries)
+    assert all(c.status == DictStatus.TRAINED for c in pool.stats.categories.values())
+    assert zstdpool.decompress_many(frames, provider) == [d for _, _, d in entries]
+
+
+def test_pending_bytes_entries_are_handed_over_by_wait_stats_stop_and_close():
+    provider = MemoryProvider()
+    for finish in ("wait", "stats", "stop", "close", "flush", "join"):
+        pool = CompressorPool(provider, workers=1)
+        outs = [bytearray() for _ in range(3)]
+        for i, out in enumerate(outs):
+            pool.add(Entry(f"e{i}", None, b"data %d " % i * 50), out)
+        assert outs == [bytearray()] * 3  # waiting for their batch
+        if finish == "stats":
+            assert pool.stats.totals.added == 3
+            pool.wait()
+        elif finish == "join":
+            pool.cancel()  # cancel() itself would reject them: hand them over first
+        elif finish == "flush":
+            pool.flush()
+            pool.wait()
+        else:
+            getattr(pool, finish)()
+        if finish in ("stop",):
+            pool.join()
+        if finish != "join":
+            assert [bytes(o) for o in outs] != [b""] * 3, finish
+            assert zstdpool.decompress_many([bytes(o) for o in outs], provider) == [
+                b"data %d " % i * 50 for i in range(3)], finish
+        pool.close()
+
+
+def test_cancel_rejects_pending_bytes_entries():
+    pool = CompressorPool(MemoryProvider(), workers=1)
+    dones = []
+    pool.add(Entry("pending", None, b"x" * 100), bytearray(), done=lambda *a: dones.append(a))
+    pool.cancel()
+    assert pool.join(10)
+    [r] = pool.rejections
+    assert r.name == "pending" and isinstance(r.error, zstdpool.Cancelled)
+    assert r.status == Status.STOPPED and r.message == "pending: cancelled before it ran"
+    assert dones == [("pending", Status.STOPPED, "pending: cancelled before it ran", 0, 0)]
+    assert pool.stats.totals.added == 0  # never handed to the library
+    pool.close()
+
+
+def test_a_pool_dropped_with_pending_bytes_entries_still_writes_them():
+    out = bytearray()
+    done = threading.Event()
+
+    def forgotten():
+        pool = CompressorPool(MemoryProvider(), workers=1)
+        pool.add(Entry("e", None, b"forgotten data " * 100), out, done=lambda *a: done.set())
+
+    forgotten()
+    assert done.wait(10) and out[:4] == b"\x28\xb5\x2f\xfd"
+
+
+def test_bytes_entries_rejections_in_a_pool(tmp_path):
+    provider = MemoryProvider()
+    [frame] = zstdpool.compress_many([("ok", None, b"fine data" * 10)], provider)
+    with DecompressorPool(provider, workers=2) as pool:
+        pool.add(Entry("text", None, b"not a frame"), tmp_path / "text.out")
+        pool.add(Entry("ok", None, frame), tmp_path / "ok.out")
+        pool.add(Entry("stream", None, io.BytesIO(frame)), tmp_path / "stream.out")
+    assert [(r.name, r.status) for r in pool.rejections] == [("text", Status.NOT_ZSTD)]
+    [text] = pool.rejections
+    assert text.message.startswith("text: ") and isinstance(text.error, zstdpool.RejectedError)
+    assert not (tmp_path / "text.out").exists()  # a rejected entry's output file is removed
+    assert (tmp_path / "ok.out").read_bytes() == (tmp_path / "stream.out").read_bytes() == b"fine data" * 10
+
+
+def test_bytes_entries_added_from_a_done_callback_are_waited_for():
+    pool = CompressorPool(MemoryProvider(), workers=1)
+    outs = [bytearray(), bytearray()]
+
+    def chain(*args):
+        pool.add(Entry("second", None, b"second " * 30), outs[1])
+
+    pool.add(Entry("first", None, b"first " * 30), outs[0], done=chain)
+    pool.wait()
+    assert all(o[:4] == b"\x28\xb5\x2f\xfd" for o in outs)
+    pool.close()

@@ -240,16 +240,23 @@ def test_reader_that_raises_is_rejected_with_read():
     assert pool.stats.totals.done == 1 and pool.stats.totals.rejected == 1
 
 
-def test_writer_that_raises_is_rejected_with_write():
+@pytest.mark.parametrize("source, says", [
+    # a stream goes through the library's write callback
+    (lambda: io.BytesIO(b"x" * 5000), "write callback"),
+    # bytes go through a batch, whose outputs the package writes when the batch ends
+    (lambda: b"x" * 5000, "writing the output failed: [Errno 28] No space left on device"),
+])
+def test_writer_that_raises_is_rejected_with_write(source, says):
     class BadWriter:
         def write(self, data):
             raise OSError(28, "No space left on device")
 
     with CompressorPool(MemoryProvider(), workers=2) as pool:
-        pool.add(Entry("bad", None, b"x" * 5000), BadWriter())
+        pool.add(Entry("bad", None, source()), BadWriter())
     [r] = pool.rejections
-    assert (r.name, r.status) == ("bad", Status.WRITE) and "write callback" in r.message
-    assert isinstance(pool.callback_errors[0][1], OSError)
+    assert (r.name, r.status) == ("bad", Status.WRITE) and says in r.message
+    assert r.message.startswith("bad: ")
+    assert isinstance(pool.callback_errors[0][1], OSError) and isinstance(r.error, OSError)
 
 
 def test_done_callback_that_raises_does_not_break_the_pool():

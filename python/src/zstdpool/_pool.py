@@ -50,6 +50,11 @@ MAX_OPEN_INPUTS = 64
 #: interrupts the wait (smaller ones run on the calling thread: no thread start).
 INTERRUPTIBLE_BYTES = 1 << 20
 
+#: bytes entries given to ``add`` are handed to the library in batches of this many entries
+#: or bytes, whichever comes first (the rest by flush, wait, stop, join, close or stats).
+BATCH_ENTRIES = 256
+BATCH_BYTES = 1 << 20
+
 DoneFn = Callable[[str, Union[Status, int], Optional[str], int, int], Any]
 
 BytesLike = Union[bytes, bytearray, memoryview]
@@ -122,10 +127,13 @@ class _Job:
     __slots__ = ("pool", "guard", "entry", "name", "source", "opener", "path", "position",
                  "opened", "sink", "sink_path", "sink_opener", "done", "error", "started")
 
-    def __init__(self, pool: "_Pool", entry: Any, name: str, source: Any, sink: Any,
-                 done: Optional[DoneFn]):
-        self.pool = pool
-        self.guard = pool._guard
+    def __init__(self, pool: Optional["_Pool"], entry: Any, name: str, source: Any, sink: Any,
+                 done: Optional[DoneFn], guard: Optional["_Guard"] = None):
+        # A bytes entry waiting in a pool's pending batch has no pool yet (pool None, its
+        # guard given): then a pool dropped with pending entries is collected at once, and
+        # its finalizer hands them over.
+        self.pool: Any = pool
+        self.guard = pool._guard if pool is not None else guard
         self.entry = entry
         self.name = name
         self.source = source  # memoryview, file-like; None until opened for paths/openers
@@ -211,14 +219,17 @@ class _Job:
         return sink
 
     def write(self, data: Any, length: int) -> None:
-        chunk = ctypes.string_at(data, length)
+        self.write_buffer(ctypes.string_at(data, length))
+
+    def write_buffer(self, chunk: Any) -> None:
+        """Writes a bytes-like object (all of it) to the output."""
         sink = self.sink
         if sink is None:
             sink = self.sink = self._open_sink()
         if isinstance(sink, bytearray):
             sink += chunk
             return
-        view = memoryview(chunk)
+        view = memoryview(chunk).cast("B")
         while view.nbytes:
             written = sink.write(view)
             if written is None:
@@ -270,7 +281,7 @@ def _read_trampoline(key, buf, capacity, out_len):  # type: ignore[no-untyped-de
         with running_callback(job.guard):
             if not job.started:
                 job.started = True
-                if job.pool._cancelled:
+                if job.pool is not None and job.pool._cancelled:
                     raise Cancelled(f"{job.name}: cancelled before it ran")
             out_len[0] = job.read(buf, capacity)
         return 0
@@ -527,6 +538,147 @@ class Rejection:
     error: BaseException
 
 
+# --- bytes entries in batches -------------------------------------------------------------
+
+
+class _Pending:
+    """A bytes entry given to ``add``, waiting to be handed to the library in a batch."""
+
+    __slots__ = ("job", "name", "dict_name", "data")
+
+    def __init__(self, job: _Job, name: bytes, dict_name: Optional[bytes], data: bytes):
+        self.job = job
+        self.name = name
+        self.dict_name = dict_name
+        self.data = data
+
+
+class _BatchRecord:
+    """A batch handed to zstdpool_pool_add_batch: its entries and the C arrays, which must
+    stay alive and unchanged until its done callback."""
+
+    __slots__ = ("pool", "entries", "arrays")
+
+    def __init__(self, pool: Optional["_Pool"], entries: List[_Pending], arrays: Tuple[Any, ...]):
+        self.pool = pool
+        self.entries = entries
+        self.arrays = arrays
+
+
+# Batches being processed, by key (the user_data given to the library).
+_batches: Dict[int, _BatchRecord] = {}
+_batch_keys = itertools.count(1)
+
+
+def _submit_pending(guard: "_Guard", pool: Optional["_Pool"]) -> None:
+    """Hands the guard's pending bytes entries to the library in one batch
+    (zstdpool_pool_add_batch; one Python callback for the whole batch). ``pool`` None: the
+    pool object is gone (its finalizer): outputs and done callbacks still happen."""
+    with guard.pending_lock:
+        entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
+    if not entries:
+        return
+    count = len(entries)
+    names = (c_char_p * count)(*[e.name for e in entries])
+    dicts = (c_char_p * count)(*[e.dict_name for e in entries])
+    data = ctypes.cast((c_char_p * count)(*[e.data for e in entries]),
+                       POINTER(POINTER(c_uint8)))
+    sizes = (c_size_t * count)(*[len(e.data) for e in entries])
+    for entry in entries:
+        entry.job.pool = pool
+    record = _BatchRecord(pool, entries, (names, dicts, data, sizes))
+    key = next(_batch_keys)
+    _batches[key] = record
+    try:
+        status = lib.zstdpool_pool_add_batch(guard.handle, count, names, dicts, data, sizes,
+                                             _batch_done_trampoline, key)
+    except BaseException:
+        _batches.pop(key, None)
+        raise
+    if status not in (Status.OK, Status.STOPPED):  # STOPPED: done still reports each entry
+        # Refused as a whole (nothing taken, done never called): each entry is rejected here.
+        _batches.pop(key, None)
+        message = _capi.pool_last_error(guard.handle)
+        for entry in entries:
+            _end_batch_entry(record, entry, status, f"{entry.job.name}: {message}", 0, 0, None)
+
+
+def _end_batch_entry(record: _BatchRecord, entry: _Pending, status: int, text: Optional[str],
+                     bytes_in: int, bytes_out: int, output: Any) -> None:
+    """One entry of a batch ended: its output written, rejection listed, done called."""
+    job, pool = entry.job, record.pool
+    errors: List[Tuple[str, BaseException]] = pool._callback_errors if pool is not None else []
+    if status == Status.OK:
+        try:
+            if output is not None:
+                job.write_buffer(output)
+            job.finish(True)
+        except BaseException as exc:  # noqa: BLE001 -- nothing may cross the C library
+            errors.append((job.name, exc))
+            status, text = Status.WRITE, f"{job.name}: writing the output failed: {exc}"
+            job.error = exc
+            bytes_in = bytes_out = 0
+            try:
+                job.finish(False)
+            except BaseException as exc2:  # noqa: BLE001
+                errors.append((job.name, exc2))
+    else:
+        try:
+            job.finish(False)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append((job.name, exc))
+    if status != Status.OK and pool is not None:
+        failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+        pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
+    if job.done is not None:
+        try:
+            job.done(job.name, status_of(status), text, bytes_in, bytes_out)
+        except BaseException as error:  # noqa: BLE001
+            errors.append((job.name, error))
+
+
+@_capi.zstdpool_batch_done_fn
+def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
+    record = _batches.pop(key, None)
+    if record is None:
+        lib.zstdpool_batch_free(batch)
+        return
+    try:
+        guard = record.entries[0].job.guard
+        pointer = POINTER(c_uint8)()
+        length = c_size_t()
+        pointer_ref, length_ref = ctypes.byref(pointer), ctypes.byref(length)
+        with running_callback(guard):
+            for index, entry in enumerate(record.entries):
+                status = lib.zstdpool_batch_entry(batch, index, pointer_ref, length_ref)
+                if status == Status.OK:
+                    n = length.value
+                    output = (c_uint8 * n).from_address(ctypes.addressof(pointer.contents)) if n else None
+                    _end_batch_entry(record, entry, status, None, len(entry.data), n, output)
+                else:
+                    message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
+                    _end_batch_entry(record, entry, status, message, 0, 0, None)
+    finally:
+        lib.zstdpool_batch_free(batch)
+        # The entries' references to the pool go here, on a worker thread: if one was the
+        # last, the pool's finalizer defers the free (see _release).
+        del record
+
+
+def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
+    """cancel(): the pending bytes entries, never handed to the library, are rejected."""
+    with guard.pending_lock:
+        entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
+    if not entries:
+        return
+    record = _BatchRecord(pool, entries, ())
+    for entry in entries:
+        entry.job.pool = pool
+        entry.job.error = Cancelled(f"{entry.job.name}: cancelled before it ran")
+        _end_batch_entry(record, entry, Status.STOPPED, f"{entry.job.name}: cancelled before it ran",
+                         0, 0, None)
+
+
 # --- The handle ---------------------------------------------------------------------------------
 
 
@@ -540,6 +692,10 @@ class _Guard:
         self.cond = threading.Condition(threading.Lock())
         self.users = 0
         self.closing = False
+        # bytes entries added but not yet handed to the library (see _submit_pending)
+        self.pending: List[_Pending] = []
+        self.pending_bytes = 0
+        self.pending_lock = threading.Lock()
 
     def check_process(self) -> None:
         if os.getpid() != self.pid:
@@ -592,6 +748,7 @@ def _free_when_unused(guard: _Guard) -> None:
             return
         guard.closing = True
         handle = guard.handle
+    _submit_pending(guard, None)
     lib.zstdpool_pool_stop(handle)
     with guard.cond:
         while guard.users:
@@ -613,6 +770,10 @@ def _release(guard: _Guard) -> None:
     is still in flight."""
     if os.getpid() != guard.pid or guard.handle is None:
         return  # a forked child: the pool's threads are the parent's, leave it alone
+    try:
+        _submit_pending(guard, None)  # bytes entries still waiting for their batch
+    except BaseException:  # noqa: BLE001 -- a finalizer must not raise
+        pass
     with guard.cond:
         busy = guard.users > 0
     if not busy and not in_callback_of(guard):
@@ -673,6 +834,10 @@ class _Pool:
         self._open_inputs = 0
         self._open_lock = threading.Lock()
         self._volume_hints: Set[bytes] = set()  # categories given a volume by the user
+        self._stop_requested = False
+        #: Whether add() hands bytes entries to the library in batches (else one by one,
+        #: through the read/write callbacks).
+        self._batch_bytes_entries = True
         self._finalizer = weakref.finalize(self, _release, self._guard)
 
     def _count_open(self, delta: int) -> None:
@@ -763,6 +928,13 @@ class _Pool:
         elif isinstance(sink, str):
             raise TypeError("data_out is a str: give pathlib.Path(...) for a file")
 
+        if (isinstance(source, memoryview) and size == source.nbytes
+                and not (self._stop_requested or self._cancelled) and self._batch_bytes_entries):
+            # (a cancelled pool's entries go through the callbacks, which reject them)
+            self._add_to_batch(data_in, display, c_name, c_dict, source, sink, sink_path,
+                               sink_opener, done, name)
+            return
+
         job = _Job(self, data_in, display, source, sink, done)
         job.path, job.opener = path, opener
         job.sink_path, job.sink_opener = sink_path, sink_opener
@@ -832,6 +1004,38 @@ class _Pool:
             raise BatchError(results, rejections)
         return results  # type: ignore[return-value]  # no None without a rejection
 
+    def _add_to_batch(self, data_in: Any, display: str, c_name: bytes, c_dict: Optional[bytes],
+                      source: memoryview, sink: Any, sink_path: Any, sink_opener: Any,
+                      done: Optional[DoneFn], name: Any) -> None:
+        """add() of a bytes entry: kept for the pool's next batch (see BATCH_ENTRIES)."""
+        if not isinstance(name, str):
+            try:
+                c_name.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"name is not UTF-8: {name!r}") from None
+        if c_dict is not None and not c_dict:
+            raise ValueError("dict_name must not be empty: give None for no category")
+        raw = data_in.data
+        data = raw if type(raw) is bytes else source.tobytes()  # bytes borrowed, others copied
+        guard = self._guard
+        job = _Job(None, data_in, display, None, sink, done, guard)
+        job.sink_path, job.sink_opener = sink_path, sink_opener
+        with guard.use():
+            with guard.pending_lock:
+                guard.pending.append(_Pending(job, c_name, c_dict, data))
+                guard.pending_bytes += len(data)
+                full = len(guard.pending) >= BATCH_ENTRIES or guard.pending_bytes >= BATCH_BYTES
+            # From one of the pool's callbacks, at once: a wait() in progress then includes it.
+            if full or in_callback_of(guard):
+                _submit_pending(guard, self)
+
+    def _hand_over(self) -> None:
+        """Hands the pending bytes entries to the library."""
+        guard = self._guard
+        if guard.pending:
+            with guard.use():
+                _submit_pending(guard, self)
+
     # -- lifecycle
     def start(self) -> None:
         """Starts the workers (``add`` does it too); nothing if they run."""
@@ -840,7 +1044,8 @@ class _Pool:
 
     def flush(self) -> None:
         """Trains every category still waiting for samples with what it has. Call it after
-        the last ``add`` of a batch."""
+        the last ``add`` of a batch. Hands pending bytes entries to the library first."""
+        self._hand_over()
         with self._guard.use() as handle:
             self._check(handle, lib.zstdpool_pool_flush(handle))
 
@@ -850,6 +1055,7 @@ class _Pool:
         KeyboardInterrupt or SystemExit raised in a callback. Raises DeadlockError from inside
         one of the pool's callbacks."""
         self._refuse_in_callback("wait()")
+        self._hand_over()
         handle = self._guard.acquire()
         finished = threading.Event()
         outcome: List[Tuple[int, str]] = []
@@ -879,6 +1085,8 @@ class _Pool:
         finishes every entry, and its workers exit (``join`` waits for that)."""
         if not in_callback_of(self._guard):
             self.wait()
+        self._stop_requested = True
+        self._hand_over()
         with self._guard.use() as handle:
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
@@ -886,13 +1094,16 @@ class _Pool:
         """Rejects every entry that has not started yet (its exception: :class:`Cancelled`)
         and stops the pool; entries already being read finish."""
         self._cancelled = True
+        self._stop_requested = True
         with self._guard.use() as handle:
+            _cancel_pending(self._guard, self)
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
     def join(self, timeout: Optional[float] = None) -> bool:
         """Waits (at most ``timeout`` seconds; None: no limit) until the stopped pool's
         workers have exited. Returns whether they have. Interruptible (Ctrl-C)."""
         seconds = _timeout_ms(timeout)
+        self._hand_over()
         deadline = None if seconds is None else time.monotonic() + seconds
         while True:
             slice_ = SLICE_SECONDS if deadline is None else max(0.0, min(SLICE_SECONDS, deadline - time.monotonic()))
@@ -915,6 +1126,8 @@ class _Pool:
         if guard.handle is None:
             return
         self._refuse_in_callback("close()")
+        self._stop_requested = True
+        self._hand_over()
         self._finalizer.detach()
         _free_when_unused(guard)
 
@@ -972,7 +1185,9 @@ class _Pool:
 
     @property
     def stats(self) -> Stats:
-        """Totals and per-category statistics (a snapshot)."""
+        """Totals and per-category statistics (a snapshot). Hands pending bytes entries to
+        the library first, so that they are counted."""
+        self._hand_over()
         with self._guard.use() as handle:
             try:
                 totals, records = _capi.read_stats(handle)
