@@ -13,7 +13,7 @@ import time
 import weakref
 from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar, Union
 
 from . import _capi
 from ._capi import (
@@ -798,6 +798,9 @@ def _timeout_ms(timeout: Optional[float]) -> Optional[float]:
 # --- Pools ------------------------------------------------------------------------------------------
 
 
+_PoolT = TypeVar("_PoolT", bound="_Pool")
+
+
 class _Pool:
     _compress = True
 
@@ -1131,7 +1134,7 @@ class _Pool:
         self._finalizer.detach()
         _free_when_unused(guard)
 
-    def __enter__(self) -> "_Pool":
+    def __enter__(self: _PoolT) -> _PoolT:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
