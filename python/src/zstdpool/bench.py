@@ -15,9 +15,9 @@ Rows, on the same files, dictionaries ready unless said:
   dictionaries trained by ``zstandard.train_dictionary`` on each category's files;
 - decompress: the same, with ``decompress_many``, ``DecompressorPool.add``,
   ``ZstdDecompressor.decompress`` and ``multi_decompress_to_buffer``, each on its own frames;
-- from nothing: zstdpool ``compress_many`` with an empty provider (training included)
-  against python-zstandard's ``train_dictionary`` per category + compression (the faster
-  of its two ways).
+- from nothing: zstdpool ``compress_many`` with an empty provider (training included; also
+  with ``training_effort=0``) against python-zstandard's ``train_dictionary`` per category +
+  compression (its loop, and ``multi_compress_to_buffer``).
 
 Each row also gives the process's CPU time (all threads) of its best run: on a loaded machine
 the threads may not get their cores, and CPU time per byte still compares the work done.
@@ -194,8 +194,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return compress(compressors(train()[0]))
         return run
 
+    def zstdpool_scratch_effort0() -> Tuple[List[bytes], int]:
+        with zstdpool.CompressorPool(zstdpool.MemoryProvider(), config.copy(training_effort=0)) as pool:
+            frames = pool.compress_many(items)
+        return frames, dictionary_bytes(pool.stats)
+
     print("from nothing (training included):")
-    runs: Dict[str, Callable[[], Any]] = {"scratch_zstdpool": zstdpool_scratch}
+    runs: Dict[str, Callable[[], Any]] = {"scratch_zstdpool": zstdpool_scratch,
+                                          "scratch_zstdpool_effort0": zstdpool_scratch_effort0}
     if zstandard is not None:
         runs["scratch_zstandard_single"] = scratch(single_compress)
         runs["scratch_zstandard_multi"] = scratch(multi_compress)
@@ -204,6 +210,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     seconds, (frames, dict_bytes) = timed["scratch_zstdpool"]
     report.add("scratch_zstdpool", "zstdpool compress_many, empty provider", seconds,
                sum(map(len, frames)), dict_bytes)
+    seconds0, (frames0, dict_bytes0) = timed["scratch_zstdpool_effort0"]
+    report.add("scratch_zstdpool_effort0", "  the same, training_effort=0 (a cheaper search)",
+               seconds0, sum(map(len, frames0)), dict_bytes0)
+    del frames0
     zdicts: Dict[str, Any] = {}
     failed: List[str] = []
     zdict_bytes = 0
