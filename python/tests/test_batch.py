@@ -461,3 +461,31 @@ def test_bytes_entries_added_from_a_done_callback_are_waited_for():
     pool.wait()
     assert all(o[:4] == b"\x28\xb5\x2f\xfd" for o in outs)
     pool.close()
+
+
+def test_copy_false_gives_read_only_views_that_keep_the_batch():
+    import gc
+    import weakref
+
+    entries = make_entries(per_category=10)
+    provider = MemoryProvider()
+    frames = zstdpool.compress_many(entries, provider, copy=False)
+    assert all(isinstance(f, memoryview) and f.readonly and f.format == "B" for f in frames)
+    with DecompressorPool(provider, workers=2) as pool:
+        views = pool.decompress_many(frames + [zstdpool.compress_many([b""], provider)[0]],
+                                     copy=False)
+        assert [bytes(v) for v in views] == [d for _, _, d in entries] + [b""]
+        with pytest.raises(TypeError):
+            views[0][0] = 0  # read-only
+        with pytest.raises(TypeError):
+            pool.decompress_many(frames, copy="no")
+    owner = weakref.ref(views[0].obj._owner)
+    del views[1:]
+    gc.collect()
+    assert owner() is not None and bytes(views[0]) == entries[0][2]  # one view keeps it
+    del views
+    gc.collect()
+    assert owner() is None  # the batch is freed with its last view
+    with pytest.raises(BatchError) as caught:
+        zstdpool.decompress_many([frames[0], b"junk"], provider, copy=False)
+    assert bytes(caught.value.results[0]) == entries[0][2] and caught.value.results[1] is None

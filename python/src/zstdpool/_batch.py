@@ -20,10 +20,10 @@ Item = BatchItem
 
 def _run(pool_class: Type[_Pool], items: Iterable[BatchItem], dict_provider: Any,
          config: Union[Config, Dict[str, int], None], workers: Optional[int],
-         dict_name: Optional[str], options: Dict[str, int], what: str) -> List[bytes]:
+         dict_name: Optional[str], options: Dict[str, int], what: str, copy: bool) -> List[Any]:
     pool = pool_class(dict_provider, config, workers=workers, **options)
     try:
-        results = pool._run_many(items, dict_name, what)
+        results = pool._run_many(items, dict_name, what, copy)
     except (KeyboardInterrupt, SystemExit):
         # The library call may still run on its helper thread: stop taking entries and
         # leave the pool to its finalizer, which frees it once the call has returned.
@@ -39,7 +39,7 @@ def _run(pool_class: Type[_Pool], items: Iterable[BatchItem], dict_provider: Any
 def compress_many(items: Iterable[BatchItem], dict_provider: Any,
                   config: Union[Config, Dict[str, int], None] = None,
                   workers: Optional[int] = None, *, dict_name: Optional[str] = None,
-                  **options: int) -> List[bytes]:
+                  copy: bool = True, **options: int) -> List[Any]:
     """Compresses items and returns their zstd frames (bytes) in the same order, training a
     dictionary per category through ``dict_provider`` (a provider, a directory path or a
     store object) as a CompressorPool does, in one library call.
@@ -48,22 +48,23 @@ def compress_many(items: Iterable[BatchItem], dict_provider: Any,
     data, or bare bytes-like objects (in category ``dict_name``). ``config``, ``workers``
     and ``options`` as for :class:`CompressorPool`. Raises :class:`BatchError` if any entry
     is rejected (``results`` and ``rejections`` say which), TypeError/ValueError for a bad
-    item or argument. See :meth:`CompressorPool.compress_many`."""
+    item or argument. ``copy=False``: read-only memoryviews instead of bytes. See
+    :meth:`CompressorPool.compress_many`."""
     return _run(CompressorPool, items, dict_provider, config, workers, dict_name, options,
-                "compress_many")
+                "compress_many", copy)
 
 
 def decompress_many(items: Iterable[BatchItem], dict_provider: Any,
                     config: Union[Config, Dict[str, int], None] = None,
                     workers: Optional[int] = None, *, dict_name: Optional[str] = None,
-                    **options: int) -> List[bytes]:
+                    copy: bool = True, **options: int) -> List[Any]:
     """Decompresses ``(name, dict_name, frame)`` items (each with its category's dictionary
     from ``dict_provider``; with no category, the dictionary the frame names by its id) and
     returns the contents in the same order, in one library call. Raises
     :class:`BatchError` if any entry is rejected. See
     :meth:`DecompressorPool.decompress_many`."""
     return _run(DecompressorPool, items, dict_provider, config, workers, dict_name, options,
-                "decompress_many")
+                "decompress_many", copy)
 
 
 __all__: Sequence[str] = ["BatchError", "Item", "compress_many", "decompress_many"]

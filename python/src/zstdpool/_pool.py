@@ -13,7 +13,20 @@ import time
 import weakref
 from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import _capi
 from ._capi import (
@@ -436,20 +449,46 @@ def _category(dict_name: Any, what: str) -> Optional[bytes]:
     return data
 
 
-def _read_batch(batch: Any, inputs: _BatchInput) -> Tuple[List[Optional[bytes]], List["Rejection"]]:
-    """Every output of a finished batch (None for a rejected entry) and its rejections."""
-    results: List[Optional[bytes]] = []
+class _BatchMemory:
+    """Owns a finished batch whose outputs are handed out as memoryviews (copy=False): the
+    batch is freed when the last view (each holds this object) goes away."""
+
+    __slots__ = ("batch", "__weakref__")
+
+    def __init__(self, batch: Any):
+        self.batch = batch
+
+    def view(self, address: int, length: int) -> memoryview:
+        array = (c_char * length).from_address(address)
+        array._owner = self  # type: ignore[attr-defined]  # keeps the batch alive
+        return memoryview(array).cast("B").toreadonly()
+
+    def __del__(self) -> None:
+        batch, self.batch = self.batch, None
+        if batch is not None and lib is not None:
+            lib.zstdpool_batch_free(batch)
+
+
+def _read_batch(batch: Any, inputs: _BatchInput,
+                memory: Optional[_BatchMemory] = None) -> Tuple[List[Any], List["Rejection"]]:
+    """Every output of a finished batch (None for a rejected entry) and its rejections: bytes
+    copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
+    results: List[Any] = []
     rejections: List[Rejection] = []
     pointer = POINTER(c_uint8)()
     length = c_size_t()
     entry, string_at = lib.zstdpool_batch_entry, ctypes.string_at
     pointer_ref, length_ref = ctypes.byref(pointer), ctypes.byref(length)
     count = lib.zstdpool_batch_count(batch)
+    empty = memoryview(b"")
     for index in range(count):
         status = entry(batch, index, pointer_ref, length_ref)
         if status == 0:
             n = length.value
-            results.append(string_at(pointer, n) if n else b"")
+            if memory is None:
+                results.append(string_at(pointer, n) if n else b"")
+            else:
+                results.append(memory.view(ctypes.addressof(pointer.contents), n) if n else empty)
             continue
         results.append(None)
         message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
@@ -969,7 +1008,7 @@ class _Pool:
         self._volume_hints.add(c_dict)
 
     def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
-                  what: str) -> List[bytes]:
+                  what: str, copy: bool = True) -> List[Any]:
         """compress_many / decompress_many: one zstdpool_pool_run_batch call."""
         self._raise_interrupt()
         self._refuse_in_callback(f"{what}()")
@@ -977,7 +1016,10 @@ class _Pool:
         inputs = _BatchInput(items, dict_name, hint)
         guard = self._guard
 
-        def run() -> Tuple[List[Optional[bytes]], List[Rejection]]:
+        if not isinstance(copy, bool):
+            raise TypeError(f"copy must be True or False, not {type(copy).__name__}")
+
+        def run() -> Tuple[List[Any], List[Rejection]]:
             with guard.use() as handle:
                 for category, volume in inputs.volumes.items():
                     if category not in self._volume_hints:
@@ -990,12 +1032,14 @@ class _Pool:
                     ctypes.byref(batch))
                 if status != Status.OK:
                     self._check(handle, status)
+                if not copy:
+                    return _read_batch(batch, inputs, _BatchMemory(batch))
                 try:
                     return _read_batch(batch, inputs)
                 finally:
                     lib.zstdpool_batch_free(batch)
 
-        outcome: Tuple[List[Optional[bytes]], List[Rejection]]
+        outcome: Tuple[List[Any], List[Rejection]]
         if (inputs.total >= INTERRUPTIBLE_BYTES
                 and threading.current_thread() is threading.main_thread()):
             outcome = _run_interruptibly(run)
@@ -1005,7 +1049,7 @@ class _Pool:
         if rejections:
             self._rejections.extend(rejections)
             raise BatchError(results, rejections)
-        return results  # type: ignore[return-value]  # no None without a rejection
+        return results  # no None without a rejection
 
     def _add_to_batch(self, data_in: Any, display: str, c_name: bytes, c_dict: Optional[bytes],
                       source: memoryview, sink: Any, sink_path: Any, sink_opener: Any,
@@ -1219,8 +1263,16 @@ class CompressorPool(_Pool):
 
     _compress = True
 
-    def compress_many(self, items: Iterable[BatchItem], *,
-                      dict_name: Optional[str] = None) -> List[bytes]:
+    @overload
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: Literal[True] = True) -> List[bytes]: ...
+
+    @overload
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: Literal[False]) -> List[memoryview]: ...
+
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: bool = True) -> Union[List[bytes], List[memoryview]]:
         """Compresses many entries from memory in one library call and returns their zstd
         frames in the items' order (a list of bytes).
 
@@ -1235,8 +1287,11 @@ class CompressorPool(_Pool):
         No Python code runs per entry and the GIL is released while the library works.
         Raises :class:`BatchError` (a ZstdpoolError) if any entry is rejected, with every
         other output and each rejection; TypeError/ValueError for a bad item, before
-        anything is compressed; DeadlockError inside one of the pool's callbacks."""
-        return self._run_many(items, dict_name, "compress_many")
+        anything is compressed; DeadlockError inside one of the pool's callbacks.
+
+        ``copy=False`` returns read-only memoryviews into the library's output buffers
+        instead of bytes (no copy; the buffers are freed when the last view is released)."""
+        return self._run_many(items, dict_name, "compress_many", copy)
 
 
 class DecompressorPool(_Pool):
@@ -1245,13 +1300,22 @@ class DecompressorPool(_Pool):
 
     _compress = False
 
-    def decompress_many(self, items: Iterable[BatchItem], *,
-                        dict_name: Optional[str] = None) -> List[bytes]:
+    @overload
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: Literal[True] = True) -> List[bytes]: ...
+
+    @overload
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: Literal[False]) -> List[memoryview]: ...
+
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: bool = True) -> Union[List[bytes], List[memoryview]]:
         """Decompresses many zstd frames from memory in one library call and returns their
         contents in the items' order. Items as for :meth:`CompressorPool.compress_many`; an
         item without a category (``dict_name`` None) gets the dictionary the frame names by
         its id from the provider (memory and directory providers; an id that two different
         dictionaries claim is a PROVIDER rejection). Raises :class:`BatchError` if any entry
         is rejected (e.g. NOT_ZSTD, TRUNCATED, DICT_MISSING), TypeError/ValueError for a bad
-        item."""
-        return self._run_many(items, dict_name, "decompress_many")
+        item. ``copy=False``: read-only memoryviews instead of bytes, as for
+        ``compress_many`` (saves copying the contents out of the library's buffers)."""
+        return self._run_many(items, dict_name, "decompress_many", copy)

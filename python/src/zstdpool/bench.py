@@ -13,7 +13,7 @@ Rows, on the same files, dictionaries ready unless said:
   then ``wait``; python-zstandard's single-thread loop (``ZstdCompressor.compress`` per
   file) and ``multi_compress_to_buffer(threads=workers)``, with its own per-category
   dictionaries trained by ``zstandard.train_dictionary`` on each category's files;
-- decompress: the same, with ``decompress_many``, ``DecompressorPool.add``,
+- decompress: the same, with ``decompress_many`` (also ``copy=False``), ``DecompressorPool.add``,
   ``ZstdDecompressor.decompress`` and ``multi_decompress_to_buffer``, each on its own frames;
 - from nothing: zstdpool ``compress_many`` with an empty provider (training included; also
   with ``training_effort=0``) against python-zstandard's ``train_dictionary`` per category +
@@ -292,6 +292,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     runs = {
         "decompress_zstdpool_many": lambda: sum(map(len, dpool.decompress_many(ditems))),
+        "decompress_zstdpool_views": lambda: sum(
+            v.nbytes for v in dpool.decompress_many(ditems, copy=False)),
         "decompress_zstdpool_add": dpool_add,
     }
     if zstandard is not None:
@@ -311,6 +313,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     dpool.close()
     report.add("decompress_zstdpool_many", "zstdpool DecompressorPool.decompress_many",
                timed["decompress_zstdpool_many"][0], raw=timed["decompress_zstdpool_many"][1])
+    report.add("decompress_zstdpool_views", "  the same, copy=False (memoryviews, no copy)",
+               timed["decompress_zstdpool_views"][0], raw=timed["decompress_zstdpool_views"][1])
     report.add("decompress_zstdpool_add", "zstdpool DecompressorPool.add(bytes) + wait",
                timed["decompress_zstdpool_add"][0], raw=timed["decompress_zstdpool_add"][1])
     if zstandard is not None:
