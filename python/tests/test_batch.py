@@ -103,16 +103,18 @@ def test_every_kind_of_item():
         ("strided", None, strided),
         (b"bytes name", None, data[:100]),
         (os.fsencode("path/name"), "k", data[:5000]),
+        ("bytes category", b"k", data[:3000]),  # the same category as "k"
         Entry("entry", "k", data),
         Entry("entry, size given", None, data, size=len(data)),
-        data[:777],  # bare bytes: named "#9", category dict_name
+        data[:777],  # bare bytes: named "#10", category dict_name
     ]
     provider = MemoryProvider()
     with CompressorPool(provider, workers=2) as pool:
         frames = pool.compress_many(items, dict_name="bare")
         assert set(pool.stats.categories) == {"", "k", "bare"}
         writable.extend(b"resizable again")  # pinned only during the call
-    expected = [data] * 4 + [strided.tobytes(), data[:100], data[:5000], data, data, data[:777]]
+    expected = [data] * 4 + [strided.tobytes(), data[:100], data[:5000], data[:3000], data, data,
+                             data[:777]]
     restored = zstdpool.decompress_many(frames, provider)  # bare frames: dictionaries by id
     assert restored == expected
 
@@ -227,6 +229,8 @@ def test_a_frame_whose_dictionary_is_nowhere_is_dict_missing():
     ([None], TypeError),
     ([(5, None, b"x")], TypeError),
     ([("a", 5, b"x")], TypeError),
+    ([("a", ["unhashable"], b"x")], TypeError),
+    ([("a", "k", b"x"), ("b", "", b"x")], ValueError),  # a bad category after a good one
     ([("a\0b", None, b"x")], ValueError),
     ([("a", "cat\0egory", b"x")], ValueError),
     ([("a", "", b"x")], ValueError),

@@ -372,37 +372,58 @@ class _BatchInput:
         sizes: List[int] = []
         self.pins: List[Any] = []  # ctypes views pinning bytearrays and writable buffers
         self.volumes: Dict[bytes, int] = {}
+        # Encoded categories by the object given (most items share a few categories).
+        categories: Dict[Any, Optional[bytes]] = {None: None}
+        append_item, append_name, append_dict = self.items.append, names.append, dicts.append
+        append_data, append_size = data.append, sizes.append
         for index, item in enumerate(iterator):
             try:
-                if isinstance(item, (bytes, bytearray, memoryview)):
-                    name: Any = b"#%d" % index
-                    category = default_dict
-                    payload: Any = item
-                elif isinstance(item, tuple):
-                    if len(item) != 3:
-                        raise TypeError(f"a tuple item must be (name, dict_name, data), not "
-                                        f"{len(item)} values")
-                    name, dict_value, payload = item
-                    name = encode(name, "name", path=True)
-                    category = _category(dict_value, "dict_name")
-                elif isinstance(item, Entry):
-                    name = encode(item.name, "name", path=True)
-                    category = _category(item.dict_name, "dict_name")
-                    payload = item.data
+                if (type(item) is tuple and len(item) == 3 and type(item[0]) is str
+                        and type(item[2]) is bytes):
+                    # The common case, fast: (str name, category, bytes).
+                    name: Any = item[0].encode("utf-8")
+                    if b"\0" in name:
+                        raise ValueError(f"name contains a NUL character: {item[0]!r}")
+                    dict_value = item[1]
+                    try:
+                        category = categories[dict_value]
+                    except (KeyError, TypeError):  # TypeError: not hashable
+                        category = _category(dict_value, "dict_name")
+                        if isinstance(dict_value, (str, bytes)):
+                            categories[dict_value] = category
+                    payload: Any = item[2]
+                    pointer: Union[bytes, int, None] = payload
+                    size = len(payload)
                 else:
-                    raise TypeError(f"an item must be a (name, dict_name, data) tuple, an Entry "
-                                    f"or bytes-like data, not {type(item).__name__}")
-                pointer, size = self._pointer(payload)
-                if isinstance(item, Entry) and item.size is not None and item.size != size:
-                    raise ValueError(f"its size is {item.size} but its data has {size} bytes")
+                    if isinstance(item, (bytes, bytearray, memoryview)):
+                        name = b"#%d" % index
+                        category = default_dict
+                        payload = item
+                    elif isinstance(item, tuple):
+                        if len(item) != 3:
+                            raise TypeError(f"a tuple item must be (name, dict_name, data), "
+                                            f"not {len(item)} values")
+                        name, dict_value, payload = item
+                        name = encode(name, "name", path=True)
+                        category = _category(dict_value, "dict_name")
+                    elif isinstance(item, Entry):
+                        name = encode(item.name, "name", path=True)
+                        category = _category(item.dict_name, "dict_name")
+                        payload = item.data
+                    else:
+                        raise TypeError(f"an item must be a (name, dict_name, data) tuple, an "
+                                        f"Entry or bytes-like data, not {type(item).__name__}")
+                    pointer, size = self._pointer(payload)
+                    if isinstance(item, Entry) and item.size is not None and item.size != size:
+                        raise ValueError(f"its size is {item.size} but its data has {size} bytes")
             except (TypeError, ValueError) as error:
                 kind = TypeError if isinstance(error, TypeError) else ValueError
                 raise kind(f"item {index}: {error}") from error
-            self.items.append(item)
-            names.append(name)
-            dicts.append(category)
-            data.append(pointer)
-            sizes.append(size)
+            append_item(item)
+            append_name(name)
+            append_dict(category)
+            append_data(pointer)
+            append_size(size)
             if volumes and category is not None:
                 self.volumes[category] = self.volumes.get(category, 0) + size
         self.count = count = len(names)
