@@ -311,6 +311,14 @@ def _load() -> Tuple[ctypes.CDLL, str]:
 
 lib, library_path = _load()
 
+#: zstdpool_batch_entry again, for reading a batch's outputs one entry after the other: on a
+#: PyDLL handle of the same library (the call is a few loads: it keeps the GIL instead of
+#: releasing and taking it again) and with void* parameters (no ctypes type checks), which
+#: halves the cost per entry (about 0.45 us instead of 1.1 us).
+batch_entry_fast = ctypes.PyDLL(library_path).zstdpool_batch_entry
+batch_entry_fast.restype = zstdpool_status
+batch_entry_fast.argtypes = [c_void_p, c_size_t, c_void_p, c_void_p]
+
 
 def last_error() -> str:
     """The calling thread's last error message (zstdpool_last_error())."""

@@ -11,7 +11,7 @@ import os
 import threading
 import time
 import weakref
-from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8
+from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8, c_void_p
 from dataclasses import dataclass
 from typing import (
     Any,
@@ -496,20 +496,21 @@ def _read_batch(batch: Any, inputs: _BatchInput,
     copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
     results: List[Any] = []
     rejections: List[Rejection] = []
-    pointer = POINTER(c_uint8)()
-    length = c_size_t()
-    entry, string_at = lib.zstdpool_batch_entry, ctypes.string_at
-    pointer_ref, length_ref = ctypes.byref(pointer), ctypes.byref(length)
+    pointer, length = c_void_p(), c_size_t()
+    entry, string_at = _capi.batch_entry_fast, ctypes.string_at
+    address = ctypes.cast(batch, c_void_p).value
+    pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
     count = lib.zstdpool_batch_count(batch)
     empty = memoryview(b"")
+    append = results.append
     for index in range(count):
-        status = entry(batch, index, pointer_ref, length_ref)
+        status = entry(address, index, pointer_at, length_at)
         if status == 0:
             n = length.value
             if memory is None:
-                results.append(string_at(pointer, n) if n else b"")
+                append(string_at(pointer.value, n) if n else b"")  # type: ignore[arg-type]
             else:
-                results.append(memory.view(ctypes.addressof(pointer.contents), n) if n else empty)
+                append(memory.view(pointer.value, n) if n else empty)  # type: ignore[arg-type]
             continue
         results.append(None)
         message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
@@ -705,15 +706,15 @@ def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
         return
     try:
         guard = record.entries[0].job.guard
-        pointer = POINTER(c_uint8)()
-        length = c_size_t()
-        pointer_ref, length_ref = ctypes.byref(pointer), ctypes.byref(length)
+        pointer, length = c_void_p(), c_size_t()
+        address = ctypes.cast(batch, c_void_p).value
+        pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
         with running_callback(guard):
             for index, entry in enumerate(record.entries):
-                status = lib.zstdpool_batch_entry(batch, index, pointer_ref, length_ref)
+                status = _capi.batch_entry_fast(address, index, pointer_at, length_at)
                 if status == Status.OK:
                     n = length.value
-                    output = (c_uint8 * n).from_address(ctypes.addressof(pointer.contents)) if n else None
+                    output = (c_uint8 * n).from_address(pointer.value) if n else None  # type: ignore[arg-type]
                     _end_batch_entry(record, entry, status, None, len(entry.data), n, output)
                 else:
                     message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
