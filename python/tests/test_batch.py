@@ -317,7 +317,8 @@ def test_the_gil_is_released_while_the_library_works():
     assert len(outcome[0]) == len(items)
     assert elapsed > 0.5, elapsed  # the call was long enough to tell
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 100 and max(gaps) < 0.25, (len(ticks), max(gaps), elapsed)
+    # Had the call held the GIL, the main thread would have stood still for all of it.
+    assert len(ticks) > 100 and max(gaps) < min(0.4, elapsed / 2), (len(ticks), max(gaps), elapsed)
     pool.close()
 
 
