@@ -494,3 +494,17 @@ def test_copy_false_gives_read_only_views_that_keep_the_batch():
     with pytest.raises(BatchError) as caught:
         zstdpool.decompress_many([frames[0], b"junk"], provider, copy=False)
     assert bytes(caught.value.results[0]) == entries[0][2] and caught.value.results[1] is None
+
+
+def test_bytes_entries_of_a_known_category_are_still_checked():
+    with CompressorPool(MemoryProvider(), workers=1) as pool:
+        pool.add(Entry("first", "k", b"x" * 100), bytearray())  # "k" is now known
+        for entry in (Entry("a\0b", "k", b"x"), Entry("\udc80", "k", b"x")):
+            with pytest.raises(ValueError):
+                pool.add(entry, bytearray())
+        with pytest.raises(TypeError):
+            pool.add(Entry("a", "k", b"x"), bytearray(), done="not callable")
+        assert len(pool._guard.pending) == 1
+        out = bytearray()
+        pool.add(Entry("second", "k", b"y" * 100), out)
+    assert pool.stats.totals.done == 2 and pool.rejected == [] and out[:4] == b"\x28\xb5\x2f\xfd"

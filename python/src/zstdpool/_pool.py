@@ -899,6 +899,7 @@ class _Pool:
         self._open_lock = threading.Lock()
         self._volume_hints: Set[bytes] = set()  # categories given a volume by the user
         self._stop_requested = False
+        self._categories: Dict[str, bytes] = {}  # categories add() has checked, encoded
         #: Whether add() hands bytes entries to the library in batches (else one by one,
         #: through the read/write callbacks).
         self._batch_bytes_entries = True
@@ -944,6 +945,21 @@ class _Pool:
         Raises TypeError/ValueError for a bad argument (nothing is added then),
         :class:`StoppedError` (a RuntimeError) when the pool is stopping or stopped.
         """
+        if (type(data_in) is Entry and type(data_in.data) is bytes and data_in.size is None
+                and type(data_in.name) is str and type(data_out) is bytearray
+                and (done is None or callable(done)) and self._interrupt is None
+                and self._batch_bytes_entries and not (self._stop_requested or self._cancelled)):
+            # The common case of a bytes entry into a bytearray, with a category met before:
+            # the checks below, done once per category.
+            fast_dict = data_in.dict_name
+            fast_c_dict = None if fast_dict is None else self._categories.get(fast_dict)
+            if fast_dict is None or fast_c_dict is not None:
+                fast_name = data_in.name
+                fast_c_name = fast_name.encode("utf-8")  # a lone surrogate raises ValueError
+                if b"\0" not in fast_c_name:
+                    self._add_to_batch(data_in, fast_name, fast_c_name, fast_c_dict, None,
+                                       data_out, None, None, done, fast_name)
+                    return
         self._raise_interrupt()
         name = getattr(data_in, "name")
         dict_name = getattr(data_in, "dict_name", None)
@@ -951,6 +967,8 @@ class _Pool:
         size = getattr(data_in, "size", None)
         c_name = encode(name, "name", path=True)
         c_dict = None if dict_name is None else encode(dict_name, "dict_name")
+        if c_dict and type(dict_name) is str and len(self._categories) < 4096:
+            self._categories[dict_name] = c_dict  # a valid category, for the fast path
         if done is not None and not callable(done):
             raise TypeError(f"done must be callable, not {type(done).__name__}")
         if size is not None:
@@ -1074,7 +1092,7 @@ class _Pool:
         return results  # no None without a rejection
 
     def _add_to_batch(self, data_in: Any, display: str, c_name: bytes, c_dict: Optional[bytes],
-                      source: memoryview, sink: Any, sink_path: Any, sink_opener: Any,
+                      source: Optional[memoryview], sink: Any, sink_path: Any, sink_opener: Any,
                       done: Optional[DoneFn], name: Any) -> None:
         """add() of a bytes entry: kept for the pool's next batch (see BATCH_ENTRIES)."""
         if not isinstance(name, str):
@@ -1085,7 +1103,8 @@ class _Pool:
         if c_dict is not None and not c_dict:
             raise ValueError("dict_name must not be empty: give None for no category")
         raw = data_in.data
-        data = raw if type(raw) is bytes else source.tobytes()  # bytes borrowed, others copied
+        # bytes are borrowed, other bytes-like inputs copied
+        data = raw if type(raw) is bytes else source.tobytes()  # type: ignore[union-attr]
         guard = self._guard
         job = _Job(None, data_in, display, None, sink, done, guard)
         job.sink_path, job.sink_opener = sink_path, sink_opener
