@@ -508,3 +508,23 @@ def test_bytes_entries_of_a_known_category_are_still_checked():
         out = bytearray()
         pool.add(Entry("second", "k", b"y" * 100), out)
     assert pool.stats.totals.done == 2 and pool.rejected == [] and out[:4] == b"\x28\xb5\x2f\xfd"
+
+
+def test_a_writer_that_keeps_what_it_is_given_keeps_valid_bytes():
+    class Keeper:
+        def __init__(self):
+            self.chunks = []
+
+        def write(self, data):
+            self.chunks.append(data)  # no copy: what it gets must stay valid
+            return len(data)
+
+    keepers = [Keeper() for _ in range(50)]
+    with CompressorPool(MemoryProvider(), workers=2) as pool:
+        for i, keeper in enumerate(keepers):
+            pool.add(Entry(f"e{i}", None, b"payload %d " % i * 200), keeper)
+    junk = [bytes(1 << 16) for _ in range(100)]  # reuse freed memory
+    frames = [b"".join(bytes(c) for c in k.chunks) for k in keepers]
+    del junk
+    assert zstdpool.decompress_many(frames, MemoryProvider()) == [
+        b"payload %d " % i * 200 for i in range(50)]

@@ -672,7 +672,10 @@ def _end_batch_entry(record: _BatchRecord, entry: _Pending, status: int, text: O
     if status == Status.OK:
         try:
             if output is not None:
-                job.write_buffer(output)
+                # ``output`` points into the batch, freed once the batch's callback returns:
+                # only a bytearray copies it at once; a writer gets bytes of its own (it may
+                # keep what it is given).
+                job.write_buffer(output if isinstance(job.sink, bytearray) else bytes(output))
             job.finish(True)
         except BaseException as exc:  # noqa: BLE001 -- nothing may cross the C library
             errors.append((job.name, exc))
