@@ -21,19 +21,26 @@ The API keeps the names and semantics of the original pure-Python ``lhcbdirac_lo
 - Pools: ``CompressorPool(dict_provider, config=None, workers=None, processors=None)`` and
   ``DecompressorPool(...)``; ``add(data_in, data_out, done=None)``; ``start``, ``flush``,
   ``wait``, ``stop`` (waits first, as the original), ``join(timeout=None)`` (True once
-  finished), ``cancel``; properties ``state``, ``running``, ``stopping``, ``stopped``,
+  finished), ``cancel``, ``set_category_volume(dict_name, bytes)``; properties ``state``, ``running``, ``stopping``, ``stopped``,
   ``rejected`` ((entry, exception) pairs), ``rejections`` (with status and message),
   ``stats`` and ``callback_errors``; a context manager; ``close()`` frees the pool.
   ``workers`` defaults to ``os.cpu_count() or 2``; ``processors=None`` is the library's
   default (one zstd context per worker, since switching prepared dictionaries is free).
-- Batches: ``compress_many(items, dict_provider)`` / ``decompress_many(...)`` take
-  ``(name, dict_name, bytes)`` items and return the outputs as bytes, in order.
+- Data in memory: ``pool.compress_many(items)`` / ``pool.decompress_many(items)`` (and the
+  module functions ``compress_many(items, dict_provider, ...)``, which make a pool for the
+  call) take ``(name, dict_name, bytes)`` tuples, Entry objects or bare bytes and return
+  the outputs as bytes, in order (``copy=False``: read-only memoryviews): one library call
+  (zstdpool_pool_run_batch), no Python code per entry, the GIL released. A rejected entry
+  raises :class:`BatchError` with every other output and the rejections.
+- Bytes entries given to ``add`` travel in batches of 256 entries (or 1 MiB), handed to the
+  library when full and by ``flush``, ``wait``, ``stop``, ``join``, ``close`` and ``stats``.
 - Entries: ``Entry(name, dict_name, data, size=None)``; ``data`` is bytes-like, a readable
   binary file, a ``pathlib.Path`` or an opener (a callable returning a file).
 - Dictionary providers: ``DirectoryProvider(path)``, ``MemoryProvider()``,
   ``CallbackProvider(obj)`` for any object with ``get(name)`` and ``put(name, data)``.
-- ``Config(**options)``: one keyword per ZSTDPOOL_OPT_* option, lower case without the
-  prefix (``level``, ``checksum``, ``workers``, ``training_min_samples``...).
+- ``Config(**options)``: one keyword per option, named as the library names it with dots
+  as underscores (``level``, ``checksum``, ``workers``, ``training_min_samples``,
+  ``training_category_volume``, ``training_trainer_k``...).
 - Errors: :class:`ZstdpoolError` (``status``, ``message``), whose subclasses are also
   ValueError (bad arguments, configurations), RuntimeError (stopped pool, deadlock) or
   TimeoutError; a pool used in a forked child raises :class:`UsedAfterForkError`.
@@ -50,7 +57,7 @@ and a pool dropped on one of its own worker threads is freed by another thread.
 The shared library: ``ZSTDPOOL_LIB`` (a path) overrides the one inside the package.
 """
 
-from ._batch import BatchError, compress_many, decompress_many
+from ._batch import compress_many, decompress_many
 from ._capi import (
     ABI_VERSION,
     PROTOTYPES,
@@ -62,6 +69,8 @@ from ._capi import (
     free_user_data_fn,
     lib as _lib,
     library_path,
+    zstdpool_batch,
+    zstdpool_batch_done_fn,
     zstdpool_category,
     zstdpool_config,
     zstdpool_counts,
@@ -72,6 +81,7 @@ from ._capi import (
     zstdpool_pool,
     zstdpool_provider,
     zstdpool_read_fn,
+    zstdpool_stats,
     zstdpool_write_fn,
 )
 from ._config import (
@@ -83,6 +93,7 @@ from ._config import (
     MemoryProvider,
 )
 from ._errors import (
+    BatchError,
     Cancelled,
     ConfigError,
     DeadlockError,
@@ -94,6 +105,7 @@ from ._errors import (
     ZstdpoolTimeoutError,
 )
 from ._pool import (
+    BatchItem,
     CategoryStats,
     CompressorPool,
     Counts,
@@ -107,6 +119,7 @@ __all__ = [
     "ABI_VERSION",
     "SIZE_UNKNOWN",
     "BatchError",
+    "BatchItem",
     "CallbackProvider",
     "Cancelled",
     "CategoryStats",

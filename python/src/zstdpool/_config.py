@@ -19,7 +19,10 @@ _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 #: keyword -> ZSTDPOOL_OPT_* value (the one option table, see _capi.option_table()).
 OPTIONS: Dict[str, int] = _capi.option_table()
-_NAMES: Dict[int, str] = {value: name for name, value in OPTIONS.items()}
+#: value -> its keyword: the library's name (the first in OPTIONS), not an alias.
+_NAMES: Dict[int, str] = {}
+for _name, _value in OPTIONS.items():
+    _NAMES.setdefault(_value, _name)
 
 
 def check(status: int) -> None:
@@ -113,7 +116,7 @@ class Config:
 
     def as_dict(self) -> Dict[str, int]:
         """Every option's current value."""
-        return {name: self.get(option) for name, option in OPTIONS.items()}
+        return {name: self.get(option) for option, name in _NAMES.items()}
 
     def copy(self, **overrides: int) -> "Config":
         """A new configuration with the options set on this one, then the overrides."""

@@ -9,9 +9,12 @@ message. Its subclasses also derive from the built-in exception a Python user ex
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, Union
 
 from ._capi import Status
+
+if TYPE_CHECKING:
+    from ._pool import Rejection
 
 
 def status_of(code: int) -> Union[Status, int]:
@@ -64,6 +67,24 @@ class RejectedError(ZstdpoolError):
     def __init__(self, status: int, message: str, name: Optional[str] = None):
         super().__init__(status, message)
         self.name = name
+
+
+class BatchError(ZstdpoolError):
+    """Some entries of a ``compress_many`` / ``decompress_many`` call were rejected (the
+    others succeeded). ``results``: every output in the items' order, ``None`` for a
+    rejected entry; ``rejections``: a :class:`Rejection` per rejected entry (its name, the
+    item as given, the library's status and message "NAME: what went wrong", and a
+    :class:`RejectedError`). ``status`` and ``message`` are the first rejection's."""
+
+    def __init__(self, results: List[Optional[bytes]], rejections: List["Rejection"]):
+        first = rejections[0]
+        super().__init__(first.status, f"{len(rejections)} of {len(results)} entries rejected; "
+                                        f"first: {first.message}")
+        self.results = results
+        self.rejections = rejections
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.results, self.rejections))
 
 
 class Cancelled(Exception):

@@ -11,15 +11,38 @@ import os
 import threading
 import time
 import weakref
-from ctypes import POINTER, c_int32, c_uint8
+from ctypes import POINTER, c_char, c_char_p, c_int32, c_size_t, c_uint8, c_void_p
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import _capi
-from ._capi import SIZE_UNKNOWN, DictStatus, State, Status, lib, zstdpool_counts, zstdpool_pool
+from ._capi import (
+    SIZE_UNKNOWN,
+    DictStatus,
+    State,
+    Status,
+    lib,
+    zstdpool_batch,
+    zstdpool_counts,
+    zstdpool_pool,
+)
 from ._config import Config, DictProvider, as_provider, check, encode, integer
 from ._context import in_callback_of, running_callback
 from ._errors import (
+    BatchError,
     Cancelled,
     DeadlockError,
     RejectedError,
@@ -35,7 +58,23 @@ SLICE_SECONDS = 0.1
 #: no file descriptor.
 MAX_OPEN_INPUTS = 64
 
+#: Inputs of compress_many / decompress_many of at least this many bytes, given on the main
+#: thread, are run by a helper thread while the main thread waits in slices, so that Ctrl-C
+#: interrupts the wait (smaller ones run on the calling thread: no thread start).
+INTERRUPTIBLE_BYTES = 1 << 20
+
+#: bytes entries given to ``add`` are handed to the library in batches of this many entries
+#: or bytes, whichever comes first (the rest by flush, wait, stop, join, close or stats).
+BATCH_ENTRIES = 256
+BATCH_BYTES = 1 << 20
+
 DoneFn = Callable[[str, Union[Status, int], Optional[str], int, int], Any]
+
+BytesLike = Union[bytes, bytearray, memoryview]
+#: An item of compress_many / decompress_many: a ``(name, dict_name, data)`` tuple, an
+#: :class:`Entry` whose data is bytes-like, or bare bytes-like data (named ``#<index>``, in
+#: the call's ``dict_name``).
+BatchItem = Union[Tuple[Union[str, bytes], Optional[str], BytesLike], "Entry", BytesLike]
 
 
 # --- Entries ----------------------------------------------------------------------------------
@@ -101,10 +140,13 @@ class _Job:
     __slots__ = ("pool", "guard", "entry", "name", "source", "opener", "path", "position",
                  "opened", "sink", "sink_path", "sink_opener", "done", "error", "started")
 
-    def __init__(self, pool: "_Pool", entry: Any, name: str, source: Any, sink: Any,
-                 done: Optional[DoneFn]):
-        self.pool = pool
-        self.guard = pool._guard
+    def __init__(self, pool: Optional["_Pool"], entry: Any, name: str, source: Any, sink: Any,
+                 done: Optional[DoneFn], guard: Optional["_Guard"] = None):
+        # A bytes entry waiting in a pool's pending batch has no pool yet (pool None, its
+        # guard given): then a pool dropped with pending entries is collected at once, and
+        # its finalizer hands them over.
+        self.pool: Any = pool
+        self.guard = pool._guard if pool is not None else guard
         self.entry = entry
         self.name = name
         self.source = source  # memoryview, file-like; None until opened for paths/openers
@@ -190,14 +232,17 @@ class _Job:
         return sink
 
     def write(self, data: Any, length: int) -> None:
-        chunk = ctypes.string_at(data, length)
+        self.write_buffer(ctypes.string_at(data, length))
+
+    def write_buffer(self, chunk: Any) -> None:
+        """Writes a bytes-like object (all of it) to the output."""
         sink = self.sink
         if sink is None:
             sink = self.sink = self._open_sink()
         if isinstance(sink, bytearray):
             sink += chunk
             return
-        view = memoryview(chunk)
+        view = memoryview(chunk).cast("B")
         while view.nbytes:
             written = sink.write(view)
             if written is None:
@@ -249,7 +294,7 @@ def _read_trampoline(key, buf, capacity, out_len):  # type: ignore[no-untyped-de
         with running_callback(job.guard):
             if not job.started:
                 job.started = True
-                if job.pool._cancelled:
+                if job.pool is not None and job.pool._cancelled:
                     raise Cancelled(f"{job.name}: cancelled before it ran")
             out_len[0] = job.read(buf, capacity)
         return 0
@@ -300,6 +345,203 @@ def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: 
     # The job's reference to the pool goes here, on a worker thread: if it was the last
     # one, the pool's finalizer defers the free (see _release).
     del job, pool
+
+
+# --- Batches (compress_many / decompress_many) ---------------------------------------------
+
+
+class _BatchInput:
+    """The C arrays of one zstdpool_pool_run_batch call, and the Python objects they point
+    into (kept alive, unchanged, until the call returns: bytes are borrowed, not copied)."""
+
+    __slots__ = ("count", "items", "names", "dicts", "data", "sizes", "pins", "total", "volumes")
+
+    def __init__(self, items: Iterable[BatchItem], dict_name: Optional[str], volumes: bool):
+        if isinstance(items, (bytes, bytearray, memoryview, str)):
+            raise TypeError("items must be an iterable of items (e.g. a list of (name, "
+                            "dict_name, data) tuples), not a single bytes or str object")
+        try:
+            iterator = iter(items)
+        except TypeError:
+            raise TypeError(f"items must be iterable, not {type(items).__name__}") from None
+        default_dict = _category(dict_name, "dict_name")
+        self.items: List[Any] = []
+        names: List[bytes] = []
+        dicts: List[Optional[bytes]] = []
+        data: List[Union[bytes, int, None]] = []
+        sizes: List[int] = []
+        self.pins: List[Any] = []  # ctypes views pinning bytearrays and writable buffers
+        self.volumes: Dict[bytes, int] = {}
+        # Encoded categories by the object given (most items share a few categories).
+        categories: Dict[Any, Optional[bytes]] = {None: None}
+        append_item, append_name, append_dict = self.items.append, names.append, dicts.append
+        append_data, append_size = data.append, sizes.append
+        for index, item in enumerate(iterator):
+            try:
+                if (type(item) is tuple and len(item) == 3 and type(item[0]) is str
+                        and type(item[2]) is bytes):
+                    # The common case, fast: (str name, category, bytes).
+                    name: Any = item[0].encode("utf-8")
+                    if b"\0" in name:
+                        raise ValueError(f"name contains a NUL character: {item[0]!r}")
+                    dict_value = item[1]
+                    try:
+                        category = categories[dict_value]
+                    except (KeyError, TypeError):  # TypeError: not hashable
+                        category = _category(dict_value, "dict_name")
+                        if isinstance(dict_value, (str, bytes)):
+                            categories[dict_value] = category
+                    payload: Any = item[2]
+                    pointer: Union[bytes, int, None] = payload
+                    size = len(payload)
+                else:
+                    if isinstance(item, (bytes, bytearray, memoryview)):
+                        name = b"#%d" % index
+                        category = default_dict
+                        payload = item
+                    elif isinstance(item, tuple):
+                        if len(item) != 3:
+                            raise TypeError(f"a tuple item must be (name, dict_name, data), "
+                                            f"not {len(item)} values")
+                        name, dict_value, payload = item
+                        name = encode(name, "name", path=True)
+                        category = _category(dict_value, "dict_name")
+                    elif isinstance(item, Entry):
+                        name = encode(item.name, "name", path=True)
+                        category = _category(item.dict_name, "dict_name")
+                        payload = item.data
+                    else:
+                        raise TypeError(f"an item must be a (name, dict_name, data) tuple, an "
+                                        f"Entry or bytes-like data, not {type(item).__name__}")
+                    pointer, size = self._pointer(payload)
+                    if isinstance(item, Entry) and item.size is not None and item.size != size:
+                        raise ValueError(f"its size is {item.size} but its data has {size} bytes")
+            except (TypeError, ValueError) as error:
+                kind = TypeError if isinstance(error, TypeError) else ValueError
+                raise kind(f"item {index}: {error}") from error
+            append_item(item)
+            append_name(name)
+            append_dict(category)
+            append_data(pointer)
+            append_size(size)
+            if volumes and category is not None:
+                self.volumes[category] = self.volumes.get(category, 0) + size
+        self.count = count = len(names)
+        self.total = sum(sizes)
+        self.names = (c_char_p * count)(*names)
+        self.dicts = None if all(d is None for d in dicts) else (c_char_p * count)(*dicts)
+        self.data = ctypes.cast((c_char_p * count)(*data),  # type: ignore[misc]
+                                POINTER(POINTER(c_uint8)))
+        self.sizes = (c_size_t * count)(*sizes)
+
+    def _pointer(self, payload: Any) -> Tuple[Union[bytes, int, None], int]:
+        """What the data array holds for one input (bytes themselves, or an address) and its
+        size. bytes are borrowed; a bytearray or writable buffer is pinned (it cannot be
+        resized during the call) and borrowed; other buffers are copied once."""
+        if type(payload) is bytes:
+            return payload, len(payload)
+        if isinstance(payload, bytes):
+            return bytes(payload), len(payload)
+        if isinstance(payload, bytearray):
+            if not payload:
+                return None, 0
+            view = (c_char * len(payload)).from_buffer(payload)
+            self.pins.append(view)
+            return ctypes.addressof(view), len(payload)
+        if isinstance(payload, memoryview):
+            if payload.nbytes == 0:
+                return None, 0
+            if not payload.readonly and payload.c_contiguous:
+                view = (c_char * payload.nbytes).from_buffer(payload.cast("B"))
+                self.pins.append(view)
+                return ctypes.addressof(view), payload.nbytes
+            return payload.tobytes(), payload.nbytes
+        if isinstance(payload, str):
+            raise TypeError("its data is a str: give bytes (e.g. text.encode())")
+        raise TypeError(f"its data must be bytes-like, not {type(payload).__name__}")
+
+
+def _category(dict_name: Any, what: str) -> Optional[bytes]:
+    if dict_name is None:
+        return None
+    data = encode(dict_name, what)
+    if not data:
+        raise ValueError(f"{what} must not be empty: give None for no category")
+    return data
+
+
+class _BatchMemory:
+    """Owns a finished batch whose outputs are handed out as memoryviews (copy=False): the
+    batch is freed when the last view (each holds this object) goes away."""
+
+    __slots__ = ("batch", "__weakref__")
+
+    def __init__(self, batch: Any):
+        self.batch = batch
+
+    def view(self, address: int, length: int) -> memoryview:
+        array = (c_char * length).from_address(address)
+        array._owner = self  # type: ignore[attr-defined]  # keeps the batch alive
+        return memoryview(array).cast("B").toreadonly()
+
+    def __del__(self) -> None:
+        batch, self.batch = self.batch, None
+        if batch is not None and lib is not None:
+            lib.zstdpool_batch_free(batch)
+
+
+def _read_batch(batch: Any, inputs: _BatchInput,
+                memory: Optional[_BatchMemory] = None) -> Tuple[List[Any], List["Rejection"]]:
+    """Every output of a finished batch (None for a rejected entry) and its rejections: bytes
+    copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
+    results: List[Any] = []
+    rejections: List[Rejection] = []
+    pointer, length = c_void_p(), c_size_t()
+    entry, string_at = _capi.batch_entry_fast, ctypes.string_at
+    address = ctypes.cast(batch, c_void_p).value
+    pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
+    count = lib.zstdpool_batch_count(batch)
+    empty = memoryview(b"")
+    append = results.append
+    for index in range(count):
+        status = entry(address, index, pointer_at, length_at)
+        if status == 0:
+            n = length.value
+            if memory is None:
+                append(string_at(pointer.value, n) if n else b"")  # type: ignore[arg-type]
+            else:
+                append(memory.view(pointer.value, n) if n else empty)  # type: ignore[arg-type]
+            continue
+        results.append(None)
+        message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
+        name = os.fsdecode(inputs.names[index] or b"")
+        code = status_of(status)
+        rejections.append(Rejection(name, inputs.items[index], code, message,
+                                    RejectedError(code, message, name)))
+    return results, rejections
+
+
+def _run_interruptibly(function: Callable[[], Any]) -> Any:
+    """function() on a helper thread while this (main) thread waits in slices, so that
+    Ctrl-C interrupts the wait; the helper finishes its call on its own then."""
+    outcome: List[Tuple[bool, Any]] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as error:  # noqa: BLE001 -- handed to the waiting thread
+            outcome.append((False, error))
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="zstdpool-batch", daemon=True).start()
+    while not finished.wait(SLICE_SECONDS):
+        pass
+    ok, value = outcome[0]
+    if ok:
+        return value
+    raise value
 
 
 # --- Statistics ----------------------------------------------------------------------------------
@@ -357,6 +599,150 @@ class Rejection:
     error: BaseException
 
 
+# --- bytes entries in batches -------------------------------------------------------------
+
+
+class _Pending:
+    """A bytes entry given to ``add``, waiting to be handed to the library in a batch."""
+
+    __slots__ = ("job", "name", "dict_name", "data")
+
+    def __init__(self, job: _Job, name: bytes, dict_name: Optional[bytes], data: bytes):
+        self.job = job
+        self.name = name
+        self.dict_name = dict_name
+        self.data = data
+
+
+class _BatchRecord:
+    """A batch handed to zstdpool_pool_add_batch: its entries and the C arrays, which must
+    stay alive and unchanged until its done callback."""
+
+    __slots__ = ("pool", "entries", "arrays")
+
+    def __init__(self, pool: Optional["_Pool"], entries: List[_Pending], arrays: Tuple[Any, ...]):
+        self.pool = pool
+        self.entries = entries
+        self.arrays = arrays
+
+
+# Batches being processed, by key (the user_data given to the library).
+_batches: Dict[int, _BatchRecord] = {}
+_batch_keys = itertools.count(1)
+
+
+def _submit_pending(guard: "_Guard", pool: Optional["_Pool"]) -> None:
+    """Hands the guard's pending bytes entries to the library in one batch
+    (zstdpool_pool_add_batch; one Python callback for the whole batch). ``pool`` None: the
+    pool object is gone (its finalizer): outputs and done callbacks still happen."""
+    with guard.pending_lock:
+        entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
+    if not entries:
+        return
+    count = len(entries)
+    names = (c_char_p * count)(*[e.name for e in entries])
+    dicts = (c_char_p * count)(*[e.dict_name for e in entries])
+    data = ctypes.cast((c_char_p * count)(*[e.data for e in entries]),
+                       POINTER(POINTER(c_uint8)))
+    sizes = (c_size_t * count)(*[len(e.data) for e in entries])
+    for entry in entries:
+        entry.job.pool = pool
+    record = _BatchRecord(pool, entries, (names, dicts, data, sizes))
+    key = next(_batch_keys)
+    _batches[key] = record
+    try:
+        status = lib.zstdpool_pool_add_batch(guard.handle, count, names, dicts, data, sizes,
+                                             _batch_done_trampoline, key)
+    except BaseException:
+        _batches.pop(key, None)
+        raise
+    if status not in (Status.OK, Status.STOPPED):  # STOPPED: done still reports each entry
+        # Refused as a whole (nothing taken, done never called): each entry is rejected here.
+        _batches.pop(key, None)
+        message = _capi.pool_last_error(guard.handle)
+        for entry in entries:
+            _end_batch_entry(record, entry, status, f"{entry.job.name}: {message}", 0, 0, None)
+
+
+def _end_batch_entry(record: _BatchRecord, entry: _Pending, status: int, text: Optional[str],
+                     bytes_in: int, bytes_out: int, output: Any) -> None:
+    """One entry of a batch ended: its output written, rejection listed, done called."""
+    job, pool = entry.job, record.pool
+    errors: List[Tuple[str, BaseException]] = pool._callback_errors if pool is not None else []
+    if status == Status.OK:
+        try:
+            if output is not None:
+                # ``output`` points into the batch, freed once the batch's callback returns:
+                # only a bytearray copies it at once; a writer gets bytes of its own (it may
+                # keep what it is given).
+                job.write_buffer(output if isinstance(job.sink, bytearray) else bytes(output))
+            job.finish(True)
+        except BaseException as exc:  # noqa: BLE001 -- nothing may cross the C library
+            errors.append((job.name, exc))
+            status, text = Status.WRITE, f"{job.name}: writing the output failed: {exc}"
+            job.error = exc
+            bytes_in = bytes_out = 0
+            try:
+                job.finish(False)
+            except BaseException as exc2:  # noqa: BLE001
+                errors.append((job.name, exc2))
+    else:
+        try:
+            job.finish(False)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append((job.name, exc))
+    if status != Status.OK and pool is not None:
+        failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+        pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
+    if job.done is not None:
+        try:
+            job.done(job.name, status_of(status), text, bytes_in, bytes_out)
+        except BaseException as error:  # noqa: BLE001
+            errors.append((job.name, error))
+
+
+@_capi.zstdpool_batch_done_fn
+def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
+    record = _batches.pop(key, None)
+    if record is None:
+        lib.zstdpool_batch_free(batch)
+        return
+    try:
+        guard = record.entries[0].job.guard
+        pointer, length = c_void_p(), c_size_t()
+        address = ctypes.cast(batch, c_void_p).value
+        pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
+        with running_callback(guard):
+            for index, entry in enumerate(record.entries):
+                status = _capi.batch_entry_fast(address, index, pointer_at, length_at)
+                if status == Status.OK:
+                    n = length.value
+                    output = (c_uint8 * n).from_address(pointer.value) if n else None  # type: ignore[arg-type]
+                    _end_batch_entry(record, entry, status, None, len(entry.data), n, output)
+                else:
+                    message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
+                    _end_batch_entry(record, entry, status, message, 0, 0, None)
+    finally:
+        lib.zstdpool_batch_free(batch)
+        # The entries' references to the pool go here, on a worker thread: if one was the
+        # last, the pool's finalizer defers the free (see _release).
+        del record
+
+
+def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
+    """cancel(): the pending bytes entries, never handed to the library, are rejected."""
+    with guard.pending_lock:
+        entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
+    if not entries:
+        return
+    record = _BatchRecord(pool, entries, ())
+    for entry in entries:
+        entry.job.pool = pool
+        entry.job.error = Cancelled(f"{entry.job.name}: cancelled before it ran")
+        _end_batch_entry(record, entry, Status.STOPPED, f"{entry.job.name}: cancelled before it ran",
+                         0, 0, None)
+
+
 # --- The handle ---------------------------------------------------------------------------------
 
 
@@ -370,6 +756,10 @@ class _Guard:
         self.cond = threading.Condition(threading.Lock())
         self.users = 0
         self.closing = False
+        # bytes entries added but not yet handed to the library (see _submit_pending)
+        self.pending: List[_Pending] = []
+        self.pending_bytes = 0
+        self.pending_lock = threading.Lock()
 
     def check_process(self) -> None:
         if os.getpid() != self.pid:
@@ -422,6 +812,7 @@ def _free_when_unused(guard: _Guard) -> None:
             return
         guard.closing = True
         handle = guard.handle
+    _submit_pending(guard, None)
     lib.zstdpool_pool_stop(handle)
     with guard.cond:
         while guard.users:
@@ -443,6 +834,10 @@ def _release(guard: _Guard) -> None:
     is still in flight."""
     if os.getpid() != guard.pid or guard.handle is None:
         return  # a forked child: the pool's threads are the parent's, leave it alone
+    try:
+        _submit_pending(guard, None)  # bytes entries still waiting for their batch
+    except BaseException:  # noqa: BLE001 -- a finalizer must not raise
+        pass
     with guard.cond:
         busy = guard.users > 0
     if not busy and not in_callback_of(guard):
@@ -465,6 +860,9 @@ def _timeout_ms(timeout: Optional[float]) -> Optional[float]:
 
 
 # --- Pools ------------------------------------------------------------------------------------------
+
+
+_PoolT = TypeVar("_PoolT", bound="_Pool")
 
 
 class _Pool:
@@ -502,6 +900,12 @@ class _Pool:
         self._interrupt: Optional[BaseException] = None
         self._open_inputs = 0
         self._open_lock = threading.Lock()
+        self._volume_hints: Set[bytes] = set()  # categories given a volume by the user
+        self._stop_requested = False
+        self._categories: Dict[str, bytes] = {}  # categories add() has checked, encoded
+        #: Whether add() hands bytes entries to the library in batches (else one by one,
+        #: through the read/write callbacks).
+        self._batch_bytes_entries = True
         self._finalizer = weakref.finalize(self, _release, self._guard)
 
     def _count_open(self, delta: int) -> None:
@@ -544,6 +948,21 @@ class _Pool:
         Raises TypeError/ValueError for a bad argument (nothing is added then),
         :class:`StoppedError` (a RuntimeError) when the pool is stopping or stopped.
         """
+        if (type(data_in) is Entry and type(data_in.data) is bytes and data_in.size is None
+                and type(data_in.name) is str and type(data_out) is bytearray
+                and (done is None or callable(done)) and self._interrupt is None
+                and self._batch_bytes_entries and not (self._stop_requested or self._cancelled)):
+            # The common case of a bytes entry into a bytearray, with a category met before:
+            # the checks below, done once per category.
+            fast_dict = data_in.dict_name
+            fast_c_dict = None if fast_dict is None else self._categories.get(fast_dict)
+            if fast_dict is None or fast_c_dict is not None:
+                fast_name = data_in.name
+                fast_c_name = fast_name.encode("utf-8")  # a lone surrogate raises ValueError
+                if b"\0" not in fast_c_name:
+                    self._add_to_batch(data_in, fast_name, fast_c_name, fast_c_dict, None,
+                                       data_out, None, None, done, fast_name)
+                    return
         self._raise_interrupt()
         name = getattr(data_in, "name")
         dict_name = getattr(data_in, "dict_name", None)
@@ -551,6 +970,8 @@ class _Pool:
         size = getattr(data_in, "size", None)
         c_name = encode(name, "name", path=True)
         c_dict = None if dict_name is None else encode(dict_name, "dict_name")
+        if c_dict and type(dict_name) is str and len(self._categories) < 4096:
+            self._categories[dict_name] = c_dict  # a valid category, for the fast path
         if done is not None and not callable(done):
             raise TypeError(f"done must be callable, not {type(done).__name__}")
         if size is not None:
@@ -592,6 +1013,13 @@ class _Pool:
         elif isinstance(sink, str):
             raise TypeError("data_out is a str: give pathlib.Path(...) for a file")
 
+        if (isinstance(source, memoryview) and size == source.nbytes
+                and not (self._stop_requested or self._cancelled) and self._batch_bytes_entries):
+            # (a cancelled pool's entries go through the callbacks, which reject them)
+            self._add_to_batch(data_in, display, c_name, c_dict, source, sink, sink_path,
+                               sink_opener, done, name)
+            return
+
         job = _Job(self, data_in, display, source, sink, done)
         job.path, job.opener = path, opener
         job.sink_path, job.sink_opener = sink_path, sink_opener
@@ -608,6 +1036,97 @@ class _Pool:
                 _jobs.pop(key, None)  # refused: no callback will ever come for it
                 self._check(handle, status)
 
+    def set_category_volume(self, dict_name: str, volume: int) -> None:
+        """Tells the trainer that category ``dict_name`` will hold about ``volume`` raw bytes
+        in all (0: no hint; the ``training_category_volume`` option applies). A dictionary is
+        stored once per category, so the trainer keeps one only when it pays for itself over
+        that volume: without a hint, a category of a few small entries gets none. Give it
+        before adding the category's entries (it counts until the category trains)."""
+        c_dict = encode(dict_name, "dict_name")
+        if not c_dict:
+            raise ValueError("dict_name must not be empty (entries refuse \"\" as a category)")
+        volume = integer(volume, "volume", 0, SIZE_UNKNOWN - 1)
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume))
+        self._volume_hints.add(c_dict)
+
+    def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
+                  what: str, copy: bool = True) -> List[Any]:
+        """compress_many / decompress_many: one zstdpool_pool_run_batch call."""
+        self._raise_interrupt()
+        self._refuse_in_callback(f"{what}()")
+        hint = self._compress and not self.config.is_set("training_category_volume")
+        inputs = _BatchInput(items, dict_name, hint)
+        guard = self._guard
+
+        if not isinstance(copy, bool):
+            raise TypeError(f"copy must be True or False, not {type(copy).__name__}")
+
+        def run() -> Tuple[List[Any], List[Rejection]]:
+            with guard.use() as handle:
+                for category, volume in inputs.volumes.items():
+                    if category not in self._volume_hints:
+                        lib.zstdpool_pool_set_category_volume(handle, category, volume)
+                if inputs.count == 0:
+                    return [], []
+                batch = POINTER(zstdpool_batch)()
+                status = lib.zstdpool_pool_run_batch(
+                    handle, inputs.count, inputs.names, inputs.dicts, inputs.data, inputs.sizes,
+                    ctypes.byref(batch))
+                if status != Status.OK:
+                    self._check(handle, status)
+                if not copy:
+                    return _read_batch(batch, inputs, _BatchMemory(batch))
+                try:
+                    return _read_batch(batch, inputs)
+                finally:
+                    lib.zstdpool_batch_free(batch)
+
+        outcome: Tuple[List[Any], List[Rejection]]
+        if (inputs.total >= INTERRUPTIBLE_BYTES
+                and threading.current_thread() is threading.main_thread()):
+            outcome = _run_interruptibly(run)
+        else:
+            outcome = run()
+        results, rejections = outcome
+        if rejections:
+            self._rejections.extend(rejections)
+            raise BatchError(results, rejections)
+        return results  # no None without a rejection
+
+    def _add_to_batch(self, data_in: Any, display: str, c_name: bytes, c_dict: Optional[bytes],
+                      source: Optional[memoryview], sink: Any, sink_path: Any, sink_opener: Any,
+                      done: Optional[DoneFn], name: Any) -> None:
+        """add() of a bytes entry: kept for the pool's next batch (see BATCH_ENTRIES)."""
+        if not isinstance(name, str):
+            try:
+                c_name.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"name is not UTF-8: {name!r}") from None
+        if c_dict is not None and not c_dict:
+            raise ValueError("dict_name must not be empty: give None for no category")
+        raw = data_in.data
+        # bytes are borrowed, other bytes-like inputs copied
+        data = raw if type(raw) is bytes else source.tobytes()  # type: ignore[union-attr]
+        guard = self._guard
+        job = _Job(None, data_in, display, None, sink, done, guard)
+        job.sink_path, job.sink_opener = sink_path, sink_opener
+        with guard.use():
+            with guard.pending_lock:
+                guard.pending.append(_Pending(job, c_name, c_dict, data))
+                guard.pending_bytes += len(data)
+                full = len(guard.pending) >= BATCH_ENTRIES or guard.pending_bytes >= BATCH_BYTES
+            # From one of the pool's callbacks, at once: a wait() in progress then includes it.
+            if full or in_callback_of(guard):
+                _submit_pending(guard, self)
+
+    def _hand_over(self) -> None:
+        """Hands the pending bytes entries to the library."""
+        guard = self._guard
+        if guard.pending:
+            with guard.use():
+                _submit_pending(guard, self)
+
     # -- lifecycle
     def start(self) -> None:
         """Starts the workers (``add`` does it too); nothing if they run."""
@@ -616,7 +1135,8 @@ class _Pool:
 
     def flush(self) -> None:
         """Trains every category still waiting for samples with what it has. Call it after
-        the last ``add`` of a batch."""
+        the last ``add`` of a batch. Hands pending bytes entries to the library first."""
+        self._hand_over()
         with self._guard.use() as handle:
             self._check(handle, lib.zstdpool_pool_flush(handle))
 
@@ -626,6 +1146,7 @@ class _Pool:
         KeyboardInterrupt or SystemExit raised in a callback. Raises DeadlockError from inside
         one of the pool's callbacks."""
         self._refuse_in_callback("wait()")
+        self._hand_over()
         handle = self._guard.acquire()
         finished = threading.Event()
         outcome: List[Tuple[int, str]] = []
@@ -655,6 +1176,8 @@ class _Pool:
         finishes every entry, and its workers exit (``join`` waits for that)."""
         if not in_callback_of(self._guard):
             self.wait()
+        self._stop_requested = True
+        self._hand_over()
         with self._guard.use() as handle:
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
@@ -662,13 +1185,16 @@ class _Pool:
         """Rejects every entry that has not started yet (its exception: :class:`Cancelled`)
         and stops the pool; entries already being read finish."""
         self._cancelled = True
+        self._stop_requested = True
         with self._guard.use() as handle:
+            _cancel_pending(self._guard, self)
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
     def join(self, timeout: Optional[float] = None) -> bool:
         """Waits (at most ``timeout`` seconds; None: no limit) until the stopped pool's
         workers have exited. Returns whether they have. Interruptible (Ctrl-C)."""
         seconds = _timeout_ms(timeout)
+        self._hand_over()
         deadline = None if seconds is None else time.monotonic() + seconds
         while True:
             slice_ = SLICE_SECONDS if deadline is None else max(0.0, min(SLICE_SECONDS, deadline - time.monotonic()))
@@ -691,10 +1217,12 @@ class _Pool:
         if guard.handle is None:
             return
         self._refuse_in_callback("close()")
+        self._stop_requested = True
+        self._hand_over()
         self._finalizer.detach()
         _free_when_unused(guard)
 
-    def __enter__(self) -> "_Pool":
+    def __enter__(self: _PoolT) -> _PoolT:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -748,12 +1276,12 @@ class _Pool:
 
     @property
     def stats(self) -> Stats:
-        """Totals and per-category statistics (a snapshot)."""
+        """Totals and per-category statistics (a snapshot). Hands pending bytes entries to
+        the library first, so that they are counted."""
+        self._hand_over()
         with self._guard.use() as handle:
-            totals = zstdpool_counts()
-            self._check(handle, lib.zstdpool_pool_totals(handle, ctypes.byref(totals)))
             try:
-                records = _capi.read_categories(handle)
+                totals, records = _capi.read_stats(handle)
             except _capi.CError as error:
                 self._check(handle, error.status)
                 raise
@@ -779,9 +1307,59 @@ class CompressorPool(_Pool):
 
     _compress = True
 
+    @overload
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: Literal[True] = True) -> List[bytes]: ...
+
+    @overload
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: Literal[False]) -> List[memoryview]: ...
+
+    def compress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                      copy: bool = True) -> Union[List[bytes], List[memoryview]]:
+        """Compresses many entries from memory in one library call and returns their zstd
+        frames in the items' order (a list of bytes).
+
+        ``items``: ``(name, dict_name, data)`` tuples, :class:`Entry` objects with bytes-like
+        data, or bare bytes-like objects (named ``#<index>``, in category ``dict_name``);
+        ``dict_name`` None: no dictionary. bytes are read in place (not copied); a
+        bytearray cannot be resized during the call. Categories without a dictionary train
+        on this call's entries (the call flushes); unless the configuration sets
+        ``training_category_volume`` or ``set_category_volume`` was called for it, each
+        category's volume hint is its bytes in this call.
+
+        No Python code runs per entry and the GIL is released while the library works.
+        Raises :class:`BatchError` (a ZstdpoolError) if any entry is rejected, with every
+        other output and each rejection; TypeError/ValueError for a bad item, before
+        anything is compressed; DeadlockError inside one of the pool's callbacks.
+
+        ``copy=False`` returns read-only memoryviews into the library's output buffers
+        instead of bytes (no copy; the buffers are freed when the last view is released)."""
+        return self._run_many(items, dict_name, "compress_many", copy)
+
 
 class DecompressorPool(_Pool):
     """Decompresses zstd frames, each entry with its category's dictionary from
     ``dict_provider``; the same arguments as :class:`CompressorPool`."""
 
     _compress = False
+
+    @overload
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: Literal[True] = True) -> List[bytes]: ...
+
+    @overload
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: Literal[False]) -> List[memoryview]: ...
+
+    def decompress_many(self, items: Iterable[BatchItem], *, dict_name: Optional[str] = None,
+                        copy: bool = True) -> Union[List[bytes], List[memoryview]]:
+        """Decompresses many zstd frames from memory in one library call and returns their
+        contents in the items' order. Items as for :meth:`CompressorPool.compress_many`; an
+        item without a category (``dict_name`` None) gets the dictionary the frame names by
+        its id from the provider (memory and directory providers; an id that two different
+        dictionaries claim is a PROVIDER rejection). Raises :class:`BatchError` if any entry
+        is rejected (e.g. NOT_ZSTD, TRUNCATED, DICT_MISSING), TypeError/ValueError for a bad
+        item. ``copy=False``: read-only memoryviews instead of bytes, as for
+        ``compress_many`` (saves copying the contents out of the library's buffers)."""
+        return self._run_many(items, dict_name, "decompress_many", copy)
