@@ -392,7 +392,9 @@ pub unsafe extern "C" fn zstdpool_batch_entries(
     let result = panic::catch(|| {
         // SAFETY: the caller passes NULL or a live batch.
         let batch = unsafe { args::borrow(batch, "batch") }?;
-        let end = first.checked_add(count).filter(|&e| e <= batch.output.len());
+        let end = first
+            .checked_add(count)
+            .filter(|&e| e <= batch.output.len());
         let Some(end) = end else {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,

@@ -136,29 +136,28 @@ impl Shared {
             bytes: 0,
         };
         let mut index = from;
+        // Entries taken per part, counted once at the end.
+        let mut added: Vec<u64> = Vec::new();
         while index < source.len() && group.items.len() < max && group.bytes < MAX_GROUP_OUTPUT {
             let key = source.dict_name(index).unwrap_or("");
-            let part = match control.categories.get(key) {
-                Some(category) => match &category.stage {
-                    Stage::Ready { dict, .. } => Some((dict, &category.counts)),
-                    _ => None,
-                },
-                None => None,
-            };
+            // A category already in the group needs no look-up.
+            let known = group.parts.iter().position(|(k, _)| k == key);
+            let part = known.or_else(|| {
+                let category = control.categories.get(key)?;
+                let Stage::Ready { dict, .. } = &category.stage else {
+                    return None;
+                };
+                let part = Part {
+                    dict: dict.clone(),
+                    counts: Arc::clone(&category.counts),
+                };
+                group.parts.push((key.to_owned(), part));
+                added.push(0);
+                Some(group.parts.len() - 1)
+            });
             match part {
-                Some((dict, counts)) => {
-                    let part = match group.parts.iter().position(|(k, _)| k == key) {
-                        Some(p) => p,
-                        None => {
-                            let part = Part {
-                                dict: dict.clone(),
-                                counts: Arc::clone(counts),
-                            };
-                            group.parts.push((key.to_owned(), part));
-                            group.parts.len() - 1
-                        }
-                    };
-                    group.parts[part].1.counts.add();
+                Some(part) => {
+                    added[part] += 1;
                     group.items.push((index as u32, part as u16));
                     group.bytes += output_estimate(self.mode, source.data(index));
                 }
@@ -170,6 +169,9 @@ impl Shared {
                 }
             }
             index += 1;
+        }
+        for ((_, part), &n) in group.parts.iter().zip(&added) {
+            part.counts.add_many(n);
         }
         let count = group.items.len();
         if count > 0 {
@@ -203,8 +205,14 @@ impl Shared {
         {
             let mut control = self.lock();
             let mut seen = std::collections::HashSet::new();
+            let mut last = None;
             for index in 0..source.len() {
                 let key = source.dict_name(index).unwrap_or("");
+                // Runs of one category are common: the set is asked once per run.
+                if last == Some(key) {
+                    continue;
+                }
+                last = Some(key);
                 if !seen.insert(key) || control.categories.contains_key(key) {
                     continue;
                 }
