@@ -202,31 +202,26 @@ impl DCtx {
         dst: &mut Vec<u8>,
         limit: u64,
     ) -> Result<u64, DecodeError> {
-        if let Some(size) = self.single_frame_size(src, limit) {
-            let frame_dict = match frame_header(src) {
-                Ok(HeaderParse::Done(header)) => self.check_dict(&header, dict)?,
-                _ => None,
-            };
-            return self.decode_whole(frame_dict, src, dst, size);
+        if let Ok(HeaderParse::Done(header)) = frame_header(src)
+            && let Some(size) = header
+                .content_size
+                .filter(|&s| s <= limit && !header.skippable)
+            && self.is_whole_frame(src)
+        {
+            let frame_dict = self.check_dict(&header, dict)?;
+            return self.decode_whole(frame_dict, src, dst, size as usize);
         }
         let mut input = src;
         let (_, written) = self.decompress_stream(dict, &mut input, dst, limit)?;
         Ok(written)
     }
 
-    /// The content size of `src` when it is exactly one non-skippable frame that records
-    /// a content size within `limit` (the case `decode_whole` handles).
-    fn single_frame_size(&self, src: &[u8], limit: u64) -> Option<usize> {
-        let Ok(HeaderParse::Done(header)) = frame_header(src) else {
-            return None;
-        };
-        let size = header
-            .content_size
-            .filter(|&s| s <= limit && !header.skippable)?;
+    /// True when `src` is exactly one frame (nothing after it).
+    fn is_whole_frame(&self, src: &[u8]) -> bool {
         // SAFETY: `src` is a live slice; the function only reads it.
         let frame =
             unsafe { zstd_sys::ZSTD_findFrameCompressedSize(src.as_ptr().cast(), src.len()) };
-        (ZstdError::check(frame).ok()? == src.len()).then_some(size as usize)
+        ZstdError::check(frame).is_ok_and(|n| n == src.len())
     }
 
     /// Decodes one frame of `size` content bytes in one call, appending them to `dst`.

@@ -115,6 +115,7 @@ pub(crate) struct Group {
     parts: Vec<(String, Part)>,
     /// (entry index, part index)
     items: Vec<(u32, u16)>,
+    /// The outputs' expected size (see `output_estimate`).
     bytes: usize,
 }
 
@@ -323,21 +324,10 @@ pub(crate) fn run_group(
     } = group;
     let source = &batch.source;
     let mut slot = worker::processor(shared, kept, 0).ok();
+    // `bytes` is the outputs' expected size (see `output_estimate`): one allocation.
     let mut buffer = Vec::with_capacity(match shared.mode {
         Mode::Compress => bytes / 2,
-        // The frames record their content sizes (else a guess): one allocation per group.
-        Mode::Decompress => items
-            .iter()
-            .map(|&(index, _)| {
-                let frame = source.data(index as usize);
-                match frame_header(frame) {
-                    Ok(HeaderParse::Done(h)) => h.content_size.unwrap_or(0) as usize,
-                    _ => 0,
-                }
-                .min(shared.config.max_decompressed_size as usize)
-                .max(frame.len())
-            })
-            .sum(),
+        Mode::Decompress => bytes,
     });
     let max = shared.config.max_decompressed_size;
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
