@@ -708,7 +708,9 @@ pub unsafe extern "C" fn zstdpool_archive_read_to(
         };
         let mut output = CallbackOutput::new(write, UserData(user_data));
         let size = handle.archive.read_to(job, name, &mut output)?;
-        output.flush().map_err(|e| Error::new(ErrorKind::Write, e.to_string()))?;
+        output
+            .flush()
+            .map_err(|e| Error::new(ErrorKind::Write, e.to_string()))?;
         if let Some(len) = len {
             len.write(size);
         }
