@@ -897,7 +897,8 @@ typedef struct zstdpool_convert_progress {
  * during the call). Called on the thread that called zstdpool_archive_convert(), before
  * it returns, after every commit (a batch of whole jobs), and never concurrently with
  * itself. It must not close or free the archive being converted; other zstdpool calls
- * are allowed (reads of the same archive wait for the conversion's commits).
+ * are allowed (reads of the same archive take turns with the conversion's commits; a
+ * second conversion into it is refused).
  */
 typedef void (*zstdpool_convert_progress_fn)(void *user_data,
                                              const struct zstdpool_convert_progress *progress);
@@ -1740,6 +1741,18 @@ zstdpool_status zstdpool_archive_close(struct zstdpool_archive *archive);
 void zstdpool_archive_free(struct zstdpool_archive *archive);
 
 /**
+ * Creates a configuration holding the archive conversion's defaults (which differ from a
+ * pool's: e.g. files up to 1 GiB, ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE), to change with
+ * zstdpool_config_set() and pass to zstdpool_archive_convert(); zstdpool_config_get()
+ * reads them (e.g. the level a conversion uses).
+ *
+ * On success writes the new handle to *out; the caller owns it and frees it with
+ * zstdpool_config_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if out is NULL (*out is
+ * then not written). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_convert_config_new(struct zstdpool_config **out);
+
+/**
  * Converts every job under src into the archive: src is a folder of job ZIPs
  * (`00000088.zip`), a folder of job folders (`00000088/`), or a log-store tree of them
  * (`LOG/<prod8>/<sub4>/<job8>.zip`). Each file becomes one `data` row (one zstd frame with
@@ -1749,8 +1762,9 @@ void zstdpool_archive_free(struct zstdpool_archive *archive);
  * one transaction) or refused with its reasons in the summary. Jobs already in the archive
  * are skipped: after a crash or kill, calling it again completes the archive.
  *
- * config (may be NULL: the pool's defaults, files up to 1 GiB) sets the level, workers and
- * training; checksums are always on, and ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE is the
+ * config (may be NULL: the conversion's defaults, as zstdpool_convert_config_new() gives;
+ * start from those to change a few options) sets the level, workers and training;
+ * checksums are always on, and ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE is the
  * largest file taken from a job (a larger one, e.g. a ZIP bomb, refuses its job with
  * ZSTDPOOL_ERR_TOO_LARGE and is inflated no further). config is only read during the
  * call. progress (may be NULL) is called with user_data after each commit, on the calling
@@ -1762,8 +1776,10 @@ void zstdpool_archive_free(struct zstdpool_archive *archive);
  * (archive, src or out NULL, src ""); ZSTDPOOL_ERR_INVALID_CONFIG; ZSTDPOOL_ERR_DATABASE
  * (a read-only archive, a full disk or another write failure: every job committed before
  * stays, and calling it again completes the archive); ZSTDPOOL_ERR_READ (src cannot be
- * read). Thread-safety: any thread; one conversion per archive at a time (a second
- * waits on the first's commits, as reads do).
+ * read), or another conversion into this archive is running (e.g. called from its progress
+ * callback).
+ * Thread-safety: any thread, one conversion per archive at a time; reads of the archive
+ * may run meanwhile (they take turns with the conversion's commits).
  */
 zstdpool_status zstdpool_archive_convert(const struct zstdpool_archive *archive,
                                          const char *src,

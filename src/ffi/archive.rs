@@ -6,6 +6,7 @@ use std::ffi::{CStr, CString, OsStr, c_char, c_void};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
 use super::args::{self, Out};
@@ -40,6 +41,17 @@ use crate::error::{Error, ErrorKind};
 /// database connection); close or free must be the last call.
 pub struct zstdpool_archive {
     archive: Arc<Archive>,
+    /// A conversion into the archive is running (a second one is refused).
+    converting: AtomicBool,
+}
+
+/// Clears the archive's "converting" flag when the conversion ends, however it ends.
+struct Converting<'a>(&'a AtomicBool);
+
+impl Drop for Converting<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 /// A path argument: a non-empty NUL-terminated string (any bytes but NUL).
@@ -79,6 +91,7 @@ unsafe fn open_with(
         let archive = open(path)?;
         out.write(Box::into_raw(Box::new(zstdpool_archive {
             archive: Arc::new(archive),
+            converting: AtomicBool::new(false),
         })));
         Ok(())
     });
@@ -201,7 +214,8 @@ impl From<&Progress> for zstdpool_convert_progress {
 /// during the call). Called on the thread that called zstdpool_archive_convert(), before
 /// it returns, after every commit (a batch of whole jobs), and never concurrently with
 /// itself. It must not close or free the archive being converted; other zstdpool calls
-/// are allowed (reads of the same archive wait for the conversion's commits).
+/// are allowed (reads of the same archive take turns with the conversion's commits; a
+/// second conversion into it is refused).
 pub type zstdpool_convert_progress_fn = Option<
     unsafe extern "C" fn(user_data: *mut c_void, progress: *const zstdpool_convert_progress),
 >;
@@ -333,6 +347,30 @@ impl zstdpool_convert_summary {
     }
 }
 
+/// Creates a configuration holding the archive conversion's defaults (which differ from a
+/// pool's: e.g. files up to 1 GiB, ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE), to change with
+/// zstdpool_config_set() and pass to zstdpool_archive_convert(); zstdpool_config_get()
+/// reads them (e.g. the level a conversion uses).
+///
+/// On success writes the new handle to *out; the caller owns it and frees it with
+/// zstdpool_config_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if out is NULL (*out is
+/// then not written). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zstdpool_convert_config_new(
+    out: *mut *mut zstdpool_config,
+) -> zstdpool_status {
+    let result = panic::catch(|| {
+        // SAFETY: the caller passes NULL or a pointer valid for writing a handle pointer.
+        let out = unsafe { Out::new(out, "out") }?;
+        let config = ConvertOptions::default().config;
+        out.write(Box::into_raw(Box::new(zstdpool_config::from_config(
+            config,
+        ))));
+        Ok(())
+    });
+    error::status("zstdpool_convert_config_new", result)
+}
+
 /// The conversion options for a caller's configuration (NULL: the conversion's defaults).
 fn convert_options(config: Option<&zstdpool_config>) -> ConvertOptions {
     let mut options = ConvertOptions::default();
@@ -351,8 +389,9 @@ fn convert_options(config: Option<&zstdpool_config>) -> ConvertOptions {
 /// one transaction) or refused with its reasons in the summary. Jobs already in the archive
 /// are skipped: after a crash or kill, calling it again completes the archive.
 ///
-/// config (may be NULL: the pool's defaults, files up to 1 GiB) sets the level, workers and
-/// training; checksums are always on, and ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE is the
+/// config (may be NULL: the conversion's defaults, as zstdpool_convert_config_new() gives;
+/// start from those to change a few options) sets the level, workers and training;
+/// checksums are always on, and ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE is the
 /// largest file taken from a job (a larger one, e.g. a ZIP bomb, refuses its job with
 /// ZSTDPOOL_ERR_TOO_LARGE and is inflated no further). config is only read during the
 /// call. progress (may be NULL) is called with user_data after each commit, on the calling
@@ -364,8 +403,10 @@ fn convert_options(config: Option<&zstdpool_config>) -> ConvertOptions {
 /// (archive, src or out NULL, src ""); ZSTDPOOL_ERR_INVALID_CONFIG; ZSTDPOOL_ERR_DATABASE
 /// (a read-only archive, a full disk or another write failure: every job committed before
 /// stays, and calling it again completes the archive); ZSTDPOOL_ERR_READ (src cannot be
-/// read). Thread-safety: any thread; one conversion per archive at a time (a second
-/// waits on the first's commits, as reads do).
+/// read), or another conversion into this archive is running (e.g. called from its progress
+/// callback).
+/// Thread-safety: any thread, one conversion per archive at a time; reads of the archive
+/// may run meanwhile (they take turns with the conversion's commits).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn zstdpool_archive_convert(
     archive: *const zstdpool_archive,
@@ -385,6 +426,16 @@ pub unsafe extern "C" fn zstdpool_archive_convert(
         // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
         let out = unsafe { Out::new(out, "out") }?;
         let options = convert_options(config);
+        if handle.converting.swap(true, Ordering::SeqCst) {
+            return Err(Error::new(
+                ErrorKind::Database,
+                format!(
+                    "{}: busy: another conversion into this archive is running",
+                    handle.archive.path().display()
+                ),
+            ));
+        }
+        let _converting = Converting(&handle.converting);
         let summary = match progress {
             None => convert(&src, &handle.archive, &options, |_| {})?,
             Some(callback) => {

@@ -74,11 +74,20 @@ static size_t count_files(const char *dir) {
 
 typedef struct {
     pthread_t thread;
+    zstdpool_archive *archive; /* converted: the callback tries a second conversion */
+    const char *src;
+    int reentered;             /* the second conversion was refused as it should */
     int calls;
     int on_other_thread;
     int decreasing; /* converted jobs or files went down between two reports */
     zstdpool_convert_progress last;
 } progress_log;
+
+static int32_t count_job(void *user_data, const zstdpool_archive_job *job) {
+    (void)job;
+    ++*(size_t *)user_data;
+    return 0;
+}
 
 static void on_progress(void *user_data, const zstdpool_convert_progress *p) {
     progress_log *log = user_data;
@@ -87,6 +96,17 @@ static void on_progress(void *user_data, const zstdpool_convert_progress *p) {
     }
     if (log->calls > 0 && (p->jobs_converted < log->last.jobs_converted || p->files < log->last.files)) {
         log->decreasing++;
+    }
+    if (log->archive != NULL && log->calls == 0) {
+        zstdpool_convert_summary *again = NULL;
+        size_t n = 0;
+        log->reentered = zstdpool_archive_convert(log->archive, log->src, NULL, NULL, NULL, &again) ==
+                             ZSTDPOOL_ERR_DATABASE &&
+                         again == NULL &&
+                         strstr(zstdpool_last_error(), "another conversion into this archive is running") != NULL &&
+                         /* reads are fine meanwhile: the jobs committed so far */
+                         zstdpool_archive_jobs(log->archive, count_job, &n) == ZSTDPOOL_OK &&
+                         n >= p->jobs_converted && n > 0;
     }
     log->calls++;
     log->last = *p;
@@ -307,15 +327,27 @@ static void test_convert_and_read(void) {
     unlink(db);
 
     CHECK_OK(zstdpool_archive_open(db, &archive));
-    CHECK_OK(zstdpool_config_new(&config));
+    /* The conversion's own defaults, changed where wanted. */
+    CHECK_NULL_ARG(zstdpool_convert_config_new(NULL), "out");
+    CHECK_OK(zstdpool_convert_config_new(&config));
+    {
+        int64_t limit = 0, checksum = 0;
+        CHECK_OK(zstdpool_config_get(config, ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE, &limit));
+        CHECK(limit == (int64_t)1 << 30);
+        CHECK_OK(zstdpool_config_get(config, ZSTDPOOL_OPT_CHECKSUM, &checksum));
+        CHECK(checksum == 1);
+    }
     CHECK_OK(zstdpool_config_set(config, ZSTDPOOL_OPT_WORKERS, 2));
     memset(&progress, 0, sizeof progress);
     progress.thread = pthread_self();
+    progress.archive = archive;
+    progress.src = zips;
     CHECK_OK(zstdpool_archive_convert(archive, zips, config, on_progress, &progress, &summary));
     zstdpool_config_free(config);
 
     /* Progress: on this thread, never going back, ending at the totals. */
     CHECK(progress.calls >= 1);
+    CHECK(progress.reentered == 1);
     CHECK(progress.on_other_thread == 0);
     CHECK(progress.decreasing == 0);
     CHECK(progress.last.jobs_total == jobs);

@@ -261,7 +261,8 @@ static int cmd_convert(int argc, char **argv, const char *usage_text) {
     if (positional < 2) {
         return usage(usage_text, "convert needs SRC and DB", NULL);
     }
-    if (zstdpool_config_new(&cfg) != ZSTDPOOL_OK ||
+    /* The conversion's defaults (not a pool's), with the options given. */
+    if (zstdpool_convert_config_new(&cfg) != ZSTDPOOL_OK ||
         (has_level && zstdpool_config_set(cfg, ZSTDPOOL_OPT_LEVEL, level) != ZSTDPOOL_OK) ||
         (has_workers && zstdpool_config_set(cfg, ZSTDPOOL_OPT_WORKERS, workers) != ZSTDPOOL_OK)) {
         fail(NULL);
