@@ -49,11 +49,16 @@ apt_install() {
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 if [ "$python_zstandard" = 1 ]; then
-  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
-  echo "install-tools: installing the Python module zstandard (pip)"
-  # Debian's system Python refuses plain pip installs (PEP 668): then say so explicitly.
-  python3 -m pip install -q zstandard 2>/dev/null ||
-    python3 -m pip install -q --break-system-packages zstandard
+  echo "install-tools: installing the Python module zstandard"
+  if python3 -m pip --version >/dev/null 2>&1; then
+    # Debian's system Python refuses plain pip installs (PEP 668): then say so explicitly.
+    python3 -m pip install -q zstandard 2>/dev/null ||
+      python3 -m pip install -q --break-system-packages zstandard
+  else
+    apt_install python3-zstandard
+  fi
+  python3 -c 'import zstandard' 2>/dev/null ||
+    { echo "install-tools: python3 still cannot import zstandard" >&2; exit 1; }
 fi
 
 if [ "$full" = 1 ]; then
