@@ -461,6 +461,41 @@ ia_run verify-notdb verify "$logs/usage.txt"
 expect "verify of a file that is not a database exits 1" "$?" 1
 expect "... saying so" "$(grep -c 'not a database\|not a zstdpool archive' "$logs/verify-notdb.err")" 1
 
+# Killed (kill -9) during a conversion, then run again: the database is whole and complete.
+# 1,000 jobs of 30 small files, one worker: commits of 10,000 rows, so a kill after the first
+# one leaves part of the jobs (the loop kills as soon as `ls` sees a committed job).
+python3 - "$tmp/zips-many" <<'PY'
+import pathlib, sys, zipfile
+root = pathlib.Path(sys.argv[1])
+root.mkdir(parents=True)
+for job in range(1, 1001):
+    job8 = f"{job:08d}"
+    with zipfile.ZipFile(root / f"{job8}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{job8}/job.info", f"/JobID = {5000 + job}\n")
+        for step in range(1, 30):
+            z.writestr(f"{job8}/Gauss_00000042_{job8}_{step}.log",
+                       f"2024-05-01 INFO step {step} of job {job}: energy={job * step * 7919 % 100003}\n" * 4)
+PY
+"$installed" convert "$tmp/zips-many" "$tmp/killed.db" --workers 1 >"$logs/killed.out" 2>&1 &
+victim=$!
+for _ in $(seq 1 400); do
+    [ "$("$installed" ls "$tmp/killed.db" 2>/dev/null | wc -l)" -gt 0 ] && break
+    kill -0 "$victim" 2>/dev/null || break
+    sleep 0.02
+done
+kill -9 "$victim" 2>/dev/null
+wait "$victim" 2>/dev/null
+committed="$("$installed" ls "$tmp/killed.db" 2>/dev/null | wc -l)"
+echo "     (killed: $committed of 1000 jobs committed)"
+check "after kill -9: verify finds whole jobs only" ia_run killed-verify verify "$tmp/killed.db"
+expect "... $committed jobs, 30 files each" "$(grep -c "^verified $((committed * 30)) files" "$logs/killed-verify.out")" 1
+check "after kill -9: the same convert completes it" ia_run killed-rerun convert "$tmp/zips-many" "$tmp/killed.db"
+expect "... converting the jobs not yet there" "$(ijson killed-rerun jobs_converted)" $((1000 - committed))
+expect "... skipping the others" "$(ijson killed-rerun jobs_skipped)" "$committed"
+expect "... all 1000 jobs there" "$("$installed" ls "$tmp/killed.db" | wc -l)" 1000
+check "... every file decodes" ia_run killed-verify2 verify "$tmp/killed.db"
+expect "... 30,000 files" "$(grep -c '^verified 30000 files' "$logs/killed-verify2.out")" 1
+
 # --- (b) pkg-config ---------------------------------------------------------------------------------
 export PKG_CONFIG_PATH="$lib/pkgconfig"
 expect "pkg-config --modversion zstdpool" "$(pkg-config --modversion zstdpool)" "$version"
