@@ -7,6 +7,9 @@
 #   tests/c/run.sh --asan       combined; they run in that order)
 #   tests/c/run.sh --valgrind
 #
+# archive_test runs on data made here: job ZIPs from the gentree example (`--zip`), unzipped
+# with `unzip` (its reference), and a foreign SQLite database made with python3.
+#
 # Environment: CC (default cc), CXX (default c++), SANITIZER_CC / SANITIZER_CXX (default
 # clang / clang++), PROFILE (release, the default, or debug). Ends with the line
 # "N passed, M failed" summed over every run, and exits non-zero on any failure.
@@ -17,7 +20,7 @@ cd "$root"
 
 # shellcheck source=tests/c/common.sh
 . "$root/tests/c/common.sh"
-parse_modes run.sh 12 "$@"
+parse_modes run.sh 15 "$@"
 
 cc="${CC:-cc}"
 cxx="${CXX:-c++}"
