@@ -121,7 +121,7 @@ listed="$("$logpack" ls "$db" | wc -l)"
 [ "$listed" = "$jobs" ] || die "logpack ls lists $listed jobs, expected $jobs"
 
 # --- 4. One log: logpack cat, then the documented SELECT with sqlite3 and zstd -D -------------
-job=42
+job=$((jobs < 42 ? jobs : 42))
 name="Gauss_00012345_$(printf '%08d' "$job")_1.log"
 zip="$sub/$(printf '%08d' "$job").zip"
 folder="$(unzip -Z1 "$zip" | head -1 | cut -d/ -f1)"
