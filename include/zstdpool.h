@@ -553,6 +553,35 @@
 #define ZSTDPOOL_DICT_FAILED 10
 
 /**
+ * An archive (opaque): one SQLite database file in the archive schema (tables `dict`,
+ * `job` and `data`, each log one zstd frame in a BLOB, one dictionary per category in the
+ * same file). Open it with zstdpool_archive_open() (for writing, created when missing) or
+ * zstdpool_archive_open_read_only(), close it with zstdpool_archive_close() (or
+ * zstdpool_archive_free()).
+ *
+ * Any reader can take one log without zstdpool:
+ * `SELECT data.data, dict.data FROM data JOIN dict ON data.dict = dict.id WHERE data.name = ?
+ * AND data.job = ?`, then decompress the frame with that dictionary (none when
+ * `dict.data` is NULL); every frame zstdpool writes records its content size and a
+ * checksum.
+ *
+ * Thread-safety: every function but zstdpool_archive_close() and zstdpool_archive_free()
+ * may be called on one archive from several threads at once (they take turns on the one
+ * database connection); close or free must be the last call.
+ */
+typedef struct zstdpool_archive zstdpool_archive;
+
+/**
+ * The report of zstdpool_archive_verify() or zstdpool_archive_extract() (opaque): counts
+ * (zstdpool_archive_report_counts()) and problems (zstdpool_archive_report_problem()),
+ * freed with zstdpool_archive_report_free().
+ *
+ * Thread-safety: a report never changes: any number of threads may read it at once; it
+ * must not be freed while another thread reads it.
+ */
+typedef struct zstdpool_archive_report zstdpool_archive_report;
+
+/**
  * The outputs of a batch (opaque), in the order of its entries: each entry's output bytes
  * or its rejection. Read it with zstdpool_batch_count(), zstdpool_batch_entry() and
  * zstdpool_batch_message(); free it with zstdpool_batch_free().
@@ -571,6 +600,17 @@ typedef struct zstdpool_batch zstdpool_batch;
  * several threads at once, but must not be changed or freed while another thread uses it.
  */
 typedef struct zstdpool_config zstdpool_config;
+
+/**
+ * The summary of a conversion (opaque), from zstdpool_archive_convert(): its totals
+ * (zstdpool_convert_summary_totals()), its categories (zstdpool_convert_summary_category())
+ * and its rejections (zstdpool_convert_summary_rejection()), freed with
+ * zstdpool_convert_summary_free().
+ *
+ * Thread-safety: a summary never changes: any number of threads may read it at once; it
+ * must not be freed while another thread reads it.
+ */
+typedef struct zstdpool_convert_summary zstdpool_convert_summary;
 
 /**
  * Where a get callback puts the dictionary it found (opaque; filled with
@@ -827,6 +867,216 @@ typedef struct zstdpool_category {
      */
     uint64_t sample_bytes;
 } zstdpool_category;
+
+/**
+ * Where a conversion stands (a snapshot), reported after each commit.
+ */
+typedef struct zstdpool_convert_progress {
+    /**
+     * Job inputs (ZIP files or job folders) found in the source.
+     */
+    uint64_t jobs_total;
+    /**
+     * Jobs committed to the archive by this conversion.
+     */
+    uint64_t jobs_converted;
+    /**
+     * Jobs already in the archive (from an earlier run), left as they are.
+     */
+    uint64_t jobs_skipped;
+    /**
+     * Job inputs refused (each with its rejections in the summary).
+     */
+    uint64_t jobs_failed;
+    /**
+     * Files committed.
+     */
+    uint64_t files;
+    /**
+     * Their bytes (uncompressed: bytes in).
+     */
+    uint64_t raw_bytes;
+    /**
+     * The bytes of their frames (bytes out).
+     */
+    uint64_t frame_bytes;
+} zstdpool_convert_progress;
+
+/**
+ * A conversion's progress callback: progress is where the conversion stands (valid only
+ * during the call). Called on the thread that called zstdpool_archive_convert(), before
+ * it returns, after every commit (a batch of whole jobs), and never concurrently with
+ * itself. It must not close or free the archive being converted; other zstdpool calls
+ * are allowed (reads of the same archive take turns with the conversion's commits; a
+ * second conversion into it is refused).
+ */
+typedef void (*zstdpool_convert_progress_fn)(void *user_data,
+                                             const struct zstdpool_convert_progress *progress);
+
+/**
+ * The totals of a finished conversion.
+ */
+typedef struct zstdpool_convert_totals {
+    /**
+     * The final counts, as the last progress report.
+     */
+    struct zstdpool_convert_progress progress;
+    /**
+     * Bytes of the dictionaries the committed frames use (stored once in the archive).
+     */
+    uint64_t dict_bytes;
+    /**
+     * raw_bytes / frame_bytes (0 when nothing was committed).
+     */
+    double frames_ratio;
+    /**
+     * What the archive costs: raw_bytes / (frame_bytes + dict_bytes) (0 when nothing was
+     * committed).
+     */
+    double archive_ratio;
+} zstdpool_convert_totals;
+
+/**
+ * One category (dictionary) of the files a conversion committed.
+ */
+typedef struct zstdpool_archive_category {
+    /**
+     * The category: the file name with digit runs folded to '#' (e.g.
+     * "DaVinci_#_#_#.log"), the `dict` row's name. Valid until the summary is freed.
+     */
+    const char *name;
+    /**
+     * Files committed, their bytes, and their frames' bytes.
+     */
+    uint64_t files;
+    uint64_t raw_bytes;
+    uint64_t frame_bytes;
+    /**
+     * What happened to its dictionary: ZSTDPOOL_DICT_LOADED (already in the archive),
+     * ZSTDPOOL_DICT_TRAINED, ZSTDPOOL_DICT_TOO_FEW_SAMPLES, ZSTDPOOL_DICT_DID_NOT_HELP,
+     * ZSTDPOOL_DICT_TRAIN_FAILED, or ZSTDPOOL_DICT_ABSENT (an earlier run settled that
+     * the category has none).
+     */
+    int32_t status;
+    /**
+     * The status in words (sizes, ratios, causes); never NULL. Valid until the summary is
+     * freed.
+     */
+    const char *status_message;
+    /**
+     * The id and size of its dictionary (0: none).
+     */
+    uint32_t dict_id;
+    uint64_t dict_size;
+} zstdpool_archive_category;
+
+/**
+ * A job input, or one of its files, that a conversion refused. Its job is not in the
+ * archive (a job is converted whole or not at all); a rerun tries it again.
+ */
+typedef struct zstdpool_archive_rejection {
+    /**
+     * The job input (ZIP file or folder). Valid until the summary is freed.
+     */
+    const char *input;
+    /**
+     * Its job number, or -1 when unknown.
+     */
+    int64_t job;
+    /**
+     * The file concerned (its name within the job), or NULL when it is the whole input.
+     * Valid until the summary is freed.
+     */
+    const char *name;
+    /**
+     * Why: a ZSTDPOOL_ERR_* code (e.g. ZSTDPOOL_ERR_CORRUPT_ZIP, ZSTDPOOL_ERR_CRC_MISMATCH,
+     * ZSTDPOOL_ERR_TOO_LARGE, ZSTDPOOL_ERR_EMPTY_JOB).
+     */
+    zstdpool_status status;
+    /**
+     * What is wrong, naming the input and the file. Valid until the summary is freed.
+     */
+    const char *message;
+} zstdpool_archive_rejection;
+
+/**
+ * One row of the archive's `job` table.
+ */
+typedef struct zstdpool_archive_job {
+    /**
+     * The job number (e.g. 88 for `00000088.zip`).
+     */
+    int64_t id;
+    /**
+     * The DIRAC job id (`job.info`'s `/JobID = N`), or -1 when unknown (NULL).
+     */
+    int64_t dirac_id;
+    /**
+     * 1 when every step succeeded, 0 when one failed, -1 when unknown (NULL).
+     */
+    int32_t success;
+} zstdpool_archive_job;
+
+/**
+ * Called once per job by zstdpool_archive_jobs(), by job number; job is valid during the
+ * call only. Returning nonzero stops the listing.
+ */
+typedef int32_t (*zstdpool_archive_job_fn)(void *user_data,
+                                           const struct zstdpool_archive_job *job);
+
+/**
+ * What zstdpool_archive_verify() or zstdpool_archive_extract() found.
+ */
+typedef struct zstdpool_archive_counts {
+    /**
+     * Job folders written (extract; 0 for verify).
+     */
+    uint64_t jobs;
+    /**
+     * Data rows checked (verify) or files written (extract).
+     */
+    uint64_t files;
+    /**
+     * The bytes they decoded to.
+     */
+    uint64_t bytes;
+    /**
+     * Frames without a checksum (verify; damage inside them could go unnoticed).
+     */
+    uint64_t without_checksum;
+    /**
+     * Frames that do not record their content size (verify).
+     */
+    uint64_t without_content_size;
+    /**
+     * Problems found (see zstdpool_archive_report_problem()); 0 for a sound archive.
+     */
+    uint64_t problems;
+} zstdpool_archive_counts;
+
+/**
+ * One thing wrong in an archive.
+ */
+typedef struct zstdpool_archive_problem {
+    /**
+     * The job of the data row concerned, or -1 when it is not one row (e.g. a dictionary
+     * row, SQLite's integrity check).
+     */
+    int64_t job;
+    /**
+     * The file name of the data row concerned, or NULL. Valid until the report is freed.
+     */
+    const char *name;
+    /**
+     * What is wrong: a ZSTDPOOL_ERR_* code (e.g. ZSTDPOOL_ERR_CORRUPT,
+     * ZSTDPOOL_ERR_DICT_ID_CONFLICT, ZSTDPOOL_ERR_UNSAFE_NAME, ZSTDPOOL_ERR_WRITE).
+     */
+    zstdpool_status status;
+    /**
+     * In words, naming the archive, job and file. Valid until the report is freed.
+     */
+    const char *message;
+} zstdpool_archive_problem;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1503,6 +1753,274 @@ zstdpool_status zstdpool_stats_category(const struct zstdpool_stats *stats,
  * Thread-safety: must be the last call on the snapshot.
  */
 void zstdpool_stats_free(struct zstdpool_stats *stats);
+
+/**
+ * Opens the archive at path for writing (conversion) and reading, creating the file and
+ * the schema when the file is missing or empty. While it is open for writing the database
+ * is in WAL mode (`path-wal` and `path-shm` beside it); zstdpool_archive_close() leaves
+ * one self-contained file.
+ *
+ * On success writes the new handle to *out; the caller owns it and closes it with
+ * zstdpool_archive_close(). Errors (*out is then not written): ZSTDPOOL_ERR_INVALID_ARGUMENT
+ * (path or out NULL, path ""); ZSTDPOOL_ERR_NOT_OUR_DATABASE (a file that is not a SQLite
+ * database, or a database with other tables or columns); ZSTDPOOL_ERR_DATABASE (a file or
+ * folder that cannot be written, a read-only file, a locked database).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_open(const char *path,
+                                      struct zstdpool_archive **out);
+
+/**
+ * Opens an existing archive for reading only: it is never modified, and
+ * zstdpool_archive_convert() refuses it (ZSTDPOOL_ERR_DATABASE). Works on read-only files.
+ *
+ * On success writes the new handle to *out; the caller owns it and closes it with
+ * zstdpool_archive_close(). Errors (*out is then not written): ZSTDPOOL_ERR_INVALID_ARGUMENT
+ * (path or out NULL, path ""); ZSTDPOOL_ERR_NOT_OUR_DATABASE (not a SQLite database, no
+ * tables, or not the archive's); ZSTDPOOL_ERR_DATABASE (missing or unreadable).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_open_read_only(const char *path,
+                                                struct zstdpool_archive **out);
+
+/**
+ * Closes an archive and frees its handle: for an archive open for writing, moves the
+ * write-ahead log into the database file, which is then complete on its own (one file to
+ * copy or upload). NULL is a no-op (ZSTDPOOL_OK).
+ *
+ * The handle is freed whatever the result. Errors: ZSTDPOOL_ERR_DATABASE when the final
+ * checkpoint fails (nothing is lost: the write-ahead log stays beside the file and the
+ * next open reads it). Thread-safety: must be the last call on the archive.
+ */
+zstdpool_status zstdpool_archive_close(struct zstdpool_archive *archive);
+
+/**
+ * Frees an archive handle, as zstdpool_archive_close() but without a status (a failed
+ * final checkpoint leaves the write-ahead log, which the next open reads). NULL is a
+ * no-op. Thread-safety: must be the last call on the archive.
+ */
+void zstdpool_archive_free(struct zstdpool_archive *archive);
+
+/**
+ * Creates a configuration holding the archive conversion's defaults (which differ from a
+ * pool's: e.g. files up to 1 GiB, ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE), to change with
+ * zstdpool_config_set() and pass to zstdpool_archive_convert(); zstdpool_config_get()
+ * reads them (e.g. the level a conversion uses).
+ *
+ * On success writes the new handle to *out; the caller owns it and frees it with
+ * zstdpool_config_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if out is NULL (*out is
+ * then not written). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_convert_config_new(struct zstdpool_config **out);
+
+/**
+ * Converts every job under src into the archive: src is a folder of job ZIPs
+ * (`00000088.zip`), a folder of job folders (`00000088/`), or a log-store tree of them
+ * (`LOG/<prod8>/<sub4>/<job8>.zip`). Each file becomes one `data` row (one zstd frame with
+ * its content size and a checksum), compressed with its category's dictionary, trained
+ * on the fly (knowing each category's volume from the ZIPs' directories) and stored in the
+ * archive's `dict` table. Each job is committed whole (its `job` row and all its files in
+ * one transaction) or refused with its reasons in the summary. Jobs already in the archive
+ * are skipped: after a crash or kill, calling it again completes the archive.
+ *
+ * config (may be NULL: the conversion's defaults, as zstdpool_convert_config_new() gives;
+ * start from those to change a few options) sets the level, workers and training;
+ * checksums are always on, and ZSTDPOOL_OPT_MAX_DECOMPRESSED_SIZE is the
+ * largest file taken from a job (a larger one, e.g. a ZIP bomb, refuses its job with
+ * ZSTDPOOL_ERR_TOO_LARGE and is inflated no further). config is only read during the
+ * call. progress (may be NULL) is called with user_data after each commit, on the calling
+ * thread (see zstdpool_convert_progress_fn).
+ *
+ * On success writes the summary to *out; the caller owns it and frees it with
+ * zstdpool_convert_summary_free(). Jobs refused do not fail the call: they are in the
+ * summary's rejections. Errors (*out is then not written): ZSTDPOOL_ERR_INVALID_ARGUMENT
+ * (archive, src or out NULL, src ""); ZSTDPOOL_ERR_INVALID_CONFIG; ZSTDPOOL_ERR_DATABASE
+ * (a read-only archive, a full disk or another write failure: every job committed before
+ * stays, and calling it again completes the archive); ZSTDPOOL_ERR_READ (src cannot be
+ * read), or another conversion into this archive is running (e.g. called from its progress
+ * callback).
+ * Thread-safety: any thread, one conversion per archive at a time; reads of the archive
+ * may run meanwhile (they take turns with the conversion's commits).
+ */
+zstdpool_status zstdpool_archive_convert(const struct zstdpool_archive *archive,
+                                         const char *src,
+                                         const struct zstdpool_config *config,
+                                         zstdpool_convert_progress_fn progress,
+                                         void *user_data,
+                                         struct zstdpool_convert_summary **out);
+
+/**
+ * The totals of a conversion, written to *out.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (summary or out NULL; *out is then not written).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_convert_summary_totals(const struct zstdpool_convert_summary *summary,
+                                                struct zstdpool_convert_totals *out);
+
+/**
+ * The number of categories in a conversion's summary (sorted by name); 0 when summary is
+ * NULL. Thread-safety: any thread.
+ */
+size_t zstdpool_convert_summary_category_count(const struct zstdpool_convert_summary *summary);
+
+/**
+ * Writes category number index of a summary to *out.
+ *
+ * Ownership: the strings in *out belong to the summary and stay valid until
+ * zstdpool_convert_summary_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if summary or out
+ * is NULL or index >= zstdpool_convert_summary_category_count() (*out is then not
+ * written). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_convert_summary_category(const struct zstdpool_convert_summary *summary,
+                                                  size_t index,
+                                                  struct zstdpool_archive_category *out);
+
+/**
+ * The number of rejections in a conversion's summary (by input, then file); 0 when
+ * summary is NULL. Thread-safety: any thread.
+ */
+size_t zstdpool_convert_summary_rejection_count(const struct zstdpool_convert_summary *summary);
+
+/**
+ * Writes rejection number index of a summary to *out.
+ *
+ * Ownership: the strings in *out belong to the summary and stay valid until
+ * zstdpool_convert_summary_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if summary or out
+ * is NULL or index >= zstdpool_convert_summary_rejection_count() (*out is then not
+ * written). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_convert_summary_rejection(const struct zstdpool_convert_summary *summary,
+                                                   size_t index,
+                                                   struct zstdpool_archive_rejection *out);
+
+/**
+ * Frees a conversion's summary and its strings. NULL is a no-op.
+ *
+ * Thread-safety: must be the last call on the summary.
+ */
+void zstdpool_convert_summary_free(struct zstdpool_convert_summary *summary);
+
+/**
+ * Lists the archive's jobs by job number, calling each_job with user_data for each (on
+ * the calling thread, before this returns); a nonzero return stops the listing (the call
+ * still succeeds).
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (archive or each_job NULL); ZSTDPOOL_ERR_DATABASE.
+ * Thread-safety: any thread; the callback may read the archive (not close it).
+ */
+zstdpool_status zstdpool_archive_jobs(const struct zstdpool_archive *archive,
+                                      zstdpool_archive_job_fn each_job,
+                                      void *user_data);
+
+/**
+ * Lists the names of the files of job job, sorted, calling each_name with user_data for
+ * each (on the calling thread, before this returns; name is valid during the call only);
+ * a nonzero return stops the listing.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (archive or each_name NULL); ZSTDPOOL_ERR_NOT_FOUND
+ * (no such job); ZSTDPOOL_ERR_DATABASE. Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_names(const struct zstdpool_archive *archive,
+                                       int64_t job,
+                                       zstdpool_name_fn each_name,
+                                       void *user_data);
+
+/**
+ * Reads file name of job job (decompressed with its dictionary, prepared once and cached
+ * for the following reads): writes its size to *len and, when cap >= *len, copies it
+ * into buf (buf may be NULL when cap is 0: call once with cap 0 to learn the size, then
+ * with a buffer that large; each call decompresses). With cap < *len nothing is copied
+ * and the call still succeeds: compare *len with cap.
+ *
+ * Errors (*len is then not written): ZSTDPOOL_ERR_INVALID_ARGUMENT (archive, name or len
+ * NULL, name not UTF-8, buf NULL with cap > 0); ZSTDPOOL_ERR_NOT_FOUND (no such job or
+ * file); ZSTDPOOL_ERR_DICT_MISSING, ZSTDPOOL_ERR_DICT_ID_CONFLICT,
+ * ZSTDPOOL_ERR_BAD_DICTIONARY (its dictionary row), ZSTDPOOL_ERR_CORRUPT,
+ * ZSTDPOOL_ERR_TRUNCATED, ZSTDPOOL_ERR_TOO_LARGE (its frame); ZSTDPOOL_ERR_DATABASE.
+ * Thread-safety: any thread, concurrently with other reads.
+ */
+zstdpool_status zstdpool_archive_read(const struct zstdpool_archive *archive,
+                                      int64_t job,
+                                      const char *name,
+                                      uint8_t *buf,
+                                      size_t cap,
+                                      size_t *len);
+
+/**
+ * Reads file name of job job through write (called with user_data and successive pieces
+ * of the content, each len > 0, on the calling thread, before this returns; see
+ * zstdpool_write_fn: a nonzero return stops the read with ZSTDPOOL_ERR_WRITE). On success
+ * writes the file's size to *len (len may be NULL).
+ *
+ * Errors: as zstdpool_archive_read() (write NULL instead of buf), and ZSTDPOOL_ERR_WRITE;
+ * after an error, what was written is partial: discard it. Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_read_to(const struct zstdpool_archive *archive,
+                                         int64_t job,
+                                         const char *name,
+                                         zstdpool_write_fn write,
+                                         void *user_data,
+                                         uint64_t *len);
+
+/**
+ * Checks the whole archive: SQLite's integrity check and references, every dictionary
+ * row (a valid dictionary whose header id is its zstd_id, or both NULL), and every data
+ * row, decoded (checksum checked where the frame has one, dictionary id matched). What
+ * is wrong inside the archive does not fail the call: it is in the report's problems.
+ *
+ * On success writes the report to *out; the caller owns it and frees it with
+ * zstdpool_archive_report_free(). Errors (*out is then not written):
+ * ZSTDPOOL_ERR_INVALID_ARGUMENT (archive or out NULL); ZSTDPOOL_ERR_DATABASE (the database
+ * cannot be read at all). Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_verify(const struct zstdpool_archive *archive,
+                                        struct zstdpool_archive_report **out);
+
+/**
+ * Writes every job of the archive back as a folder, dir/<job8>/<name> (dir created if
+ * needed, files of the same names replaced), byte for byte. A stored name that could
+ * leave the folder (`..`, `/`, NUL, empty) is never written, and a file that fails to
+ * decode leaves no partial file: both are in the report's problems, and do not fail the
+ * call.
+ *
+ * On success writes the report to *out; the caller owns it and frees it with
+ * zstdpool_archive_report_free(). Errors (*out is then not written):
+ * ZSTDPOOL_ERR_INVALID_ARGUMENT (archive, dir or out NULL, dir ""); ZSTDPOOL_ERR_WRITE
+ * (dir cannot be created); ZSTDPOOL_ERR_DATABASE. Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_extract(const struct zstdpool_archive *archive,
+                                         const char *dir,
+                                         struct zstdpool_archive_report **out);
+
+/**
+ * The counts of a report, written to *out.
+ *
+ * Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT (report or out NULL; *out is then not written).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_report_counts(const struct zstdpool_archive_report *report,
+                                               struct zstdpool_archive_counts *out);
+
+/**
+ * Writes problem number index of a report (in the order found: database-wide problems
+ * first, then data rows by job and name) to *out.
+ *
+ * Ownership: the strings in *out belong to the report and stay valid until
+ * zstdpool_archive_report_free(). Errors: ZSTDPOOL_ERR_INVALID_ARGUMENT if report or out
+ * is NULL or index >= the counts' problems (*out is then not written).
+ * Thread-safety: any thread.
+ */
+zstdpool_status zstdpool_archive_report_problem(const struct zstdpool_archive_report *report,
+                                                size_t index,
+                                                struct zstdpool_archive_problem *out);
+
+/**
+ * Frees a report and its strings. NULL is a no-op.
+ *
+ * Thread-safety: must be the last call on the report.
+ */
+void zstdpool_archive_report_free(struct zstdpool_archive_report *report);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,13 +4,16 @@
 #
 #   bash tests/install-tools.sh               everything tests/run-all.sh uses
 #   bash tests/install-tools.sh cmake zstd    only these commands
+#
+# `python-zstandard` stands for Python's zstandard module (the archive's documented read
+# path is tested with it): installed with pip when `python3 -c "import zstandard"` fails.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 wanted=("$@")
 full=0
 if [ ${#wanted[@]} -eq 0 ]; then
-  wanted=(cmake cc clang zstd valgrind pkg-config)
+  wanted=(cmake cc clang zstd valgrind pkg-config unzip sqlite3 python-zstandard)
   full=1
 fi
 
@@ -23,7 +26,12 @@ package_of() {
 }
 
 missing=()
+python_zstandard=0
 for tool in "${wanted[@]}"; do
+  if [ "$tool" = python-zstandard ]; then
+    python3 -c 'import zstandard' 2>/dev/null || python_zstandard=1
+    continue
+  fi
   command -v "$tool" >/dev/null 2>&1 || missing+=("$(package_of "$tool")")
 done
 
@@ -39,6 +47,19 @@ apt_install() {
 }
 
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+if [ "$python_zstandard" = 1 ]; then
+  echo "install-tools: installing the Python module zstandard"
+  if python3 -m pip --version >/dev/null 2>&1; then
+    # Debian's system Python refuses plain pip installs (PEP 668): then say so explicitly.
+    python3 -m pip install -q zstandard 2>/dev/null ||
+      python3 -m pip install -q --break-system-packages zstandard
+  else
+    apt_install python3-zstandard
+  fi
+  python3 -c 'import zstandard' 2>/dev/null ||
+    { echo "install-tools: python3 still cannot import zstandard" >&2; exit 1; }
+fi
 
 if [ "$full" = 1 ]; then
   # libFuzzer and the sanitizer runtimes of clang ship in libclang-rt-<major>-dev.

@@ -20,6 +20,11 @@ pub struct zstdpool_config {
 }
 
 impl zstdpool_config {
+    /// A handle holding `config` (e.g. the archive conversion's defaults).
+    pub(crate) fn from_config(config: Config) -> zstdpool_config {
+        zstdpool_config { config }
+    }
+
     /// The configuration a pool is created with.
     pub(crate) fn config(&self) -> &Config {
         &self.config

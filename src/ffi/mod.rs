@@ -50,6 +50,9 @@ pub mod rejection;
 // Statistics.
 pub mod stats;
 
+// The archive: one SQLite database per sub-production.
+pub mod archive;
+
 // Shared plumbing, not part of the header.
 mod args;
 mod callback;
@@ -57,6 +60,7 @@ mod panic;
 mod rejection_cache;
 mod strings;
 
+pub use archive::*;
 pub use batch::*;
 pub use config::*;
 pub use dict_buffer::*;

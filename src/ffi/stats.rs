@@ -124,6 +124,11 @@ fn dict_status_name(status: i32) -> &'static std::ffi::CStr {
     }
 }
 
+/// A category's status code and description (for the archive's conversion summary too).
+pub(crate) fn dict_status_code(status: &DictStatus) -> (i32, String) {
+    describe(status)
+}
+
 /// A category's status code and description.
 fn describe(status: &DictStatus) -> (i32, String) {
     match status {

@@ -7,6 +7,9 @@
 #   tests/c/run.sh --asan       combined; they run in that order)
 #   tests/c/run.sh --valgrind
 #
+# archive_test runs on data made here: job ZIPs from the gentree example (`--zip`), unzipped
+# with `unzip` (its reference), and a foreign SQLite database made with python3.
+#
 # Environment: CC (default cc), CXX (default c++), SANITIZER_CC / SANITIZER_CXX (default
 # clang / clang++), PROFILE (release, the default, or debug). Ends with the line
 # "N passed, M failed" summed over every run, and exits non-zero on any failure.
@@ -17,7 +20,7 @@ cd "$root"
 
 # shellcheck source=tests/c/common.sh
 . "$root/tests/c/common.sh"
-parse_modes run.sh 12 "$@"
+parse_modes run.sh 15 "$@"
 
 cc="${CC:-cc}"
 cxx="${CXX:-c++}"
@@ -26,6 +29,13 @@ san_cxx="${SANITIZER_CXX:-clang++}"
 
 # --- The library ----------------------------------------------------------------------
 build_library
+# The generator of the archive test's job ZIPs (same profile).
+if [ "$profile" = release ]; then
+    cargo build --release --example gentree
+else
+    cargo build --example gentree
+fi
+gentree="$root/target/$profile/examples/gentree"
 
 failures=0
 fail() {
@@ -63,13 +73,33 @@ build() { # build MODE C-COMPILER C++-COMPILER EXTRA-FLAGS...
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/api_test.c -o "$dir/api_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/batch_test.c -o "$dir/batch_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/traps_test.c -o "$dir/traps_test" "${link[@]}"
+    "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/archive_test.c -o "$dir/archive_test" "${link[@]}"
     "$c" -std=c99 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_twice.c -o "$dir/header_twice" "${link[@]}"
     "$cpp" -std=c++11 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/header_cpp.cpp -o "$dir/header_cpp" "${link[@]}"
     # The C++ wrapper include/zstdpool.hpp (C++17).
     "$cpp" -std=c++17 "${warnings[@]}" "${includes[@]}" -g "$@" tests/c/cpp_wrapper_test.cpp -o "$dir/cpp_wrapper_test" "${link[@]}"
 }
 
-tests="api_test batch_test traps_test header_twice header_cpp cpp_wrapper_test"
+tests="api_test batch_test traps_test archive_test header_twice header_cpp cpp_wrapper_test"
+
+# The archive test's data (its only argument): a generated sub-production of job ZIPs, the
+# same unzipped (one flat folder per job: what every file must read back as), a source
+# with a bad ZIP, a file that is not a database and a SQLite database that is not ours.
+archive_data="$out/archive-data"
+rm -rf "$archive_data"
+mkdir -p "$archive_data/unzipped" "$archive_data/bad"
+"$gentree" "$archive_data/zips" --zip --jobs 40 --production 285595 >/dev/null
+for zip in "$archive_data"/zips/LOG/00285595/0000/*.zip; do
+    job8="$(basename "$zip" .zip)"
+    unzip -q -j "$zip" -d "$archive_data/unzipped/$job8"
+done
+cp "$archive_data/zips/LOG/00285595/0000/00000001.zip" "$archive_data/bad/"
+printf 'this is not a ZIP file\n' >"$archive_data/bad/00000500.zip"
+printf 'this is not a database.\n' >"$archive_data/not-a-db"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table other (x)"); c.commit()' \
+    "$archive_data/other.db"
+# The argument each test binary takes.
+test_args() { [ "$1" != archive_test ] || echo "$archive_data"; }
 passed_total=0
 failed_total=0
 
@@ -79,7 +109,8 @@ run_one() { # run_one MODE BINARY [WRAPPER...]
     mkdir -p "$out/$mode"
     local log="$out/$mode/$(basename "$binary").log"
     local status=0
-    "$@" "$binary" >"$log" 2>&1 || status=$?
+    # shellcheck disable=SC2046 # no argument or one path without spaces
+    "$@" "$binary" $(test_args "$(basename "$binary")") >"$log" 2>&1 || status=$?
     local summary
     summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)"
     echo "[$mode] $(basename "$binary"): ${summary:-no summary} (exit $status)"

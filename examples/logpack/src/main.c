@@ -1,15 +1,24 @@
 /*
  * logpack -- compress a tree of job logs with zstdpool, one dictionary per category, and
- * restore it byte for byte.
+ * restore it byte for byte; or migrate a sub-production's job ZIPs into one SQLite
+ * database (the archive) and read it back.
  *
  *   logpack compress IN OUT [--dicts DIR] [--level N] [--workers N] [--category dir|name]
  *   logpack decompress OUT RESTORED [--dicts DIR] [--workers N] [--category dir|name]
+ *   logpack convert SRC DB [--level N] [--workers N]
+ *   logpack ls DB [JOB]
+ *   logpack cat DB JOB NAME
+ *   logpack extract DB DIR
+ *   logpack verify DB
  *
  * compress writes every regular file IN/p as OUT/p.zst (a standard zstd frame with a
  * checksum, like the zstd CLI's default), training one dictionary per category and storing
  * the dictionaries in DIR (default OUT/.dicts) as DIR/<category>.zdict files, usable with
- * `zstd -D`. decompress does the reverse (each OUT/p.zst back to RESTORED/p), with the same
- * --category so that every file finds its category's dictionary.
+ * `zstd -D`. It records how it categorised in OUT/.logpack (`category=name|dir`,
+ * `dicts=DIR`), so that decompress, which does the reverse (each OUT/p.zst back to
+ * RESTORED/p), needs no option repeated: every file finds its category's dictionary, and a
+ * frame copied over a file of another category is rejected (ZSTDPOOL_ERR_DICT_MISMATCH).
+ * Options given to decompress override the manifest.
  *
  * Categories: `name` (the default) is the file name with runs of ASCII digits folded to
  * '#' (Gauss_00012345_00000001_1.log -> Gauss_#_#_#.log); `dir` is the first-level folder
@@ -18,7 +27,9 @@
  * Output: a progress line on stderr while it runs, a per-category table on stdout, then
  * one JSON object as the last line of stdout. Failed entries are listed on stderr; the
  * others are still written. Exit status: 0 when every file went through, 1 when any failed
- * (or another error occurred), 2 on bad usage.
+ * (or another error occurred, e.g. nothing to decompress), 2 on bad usage.
+ *
+ * The archive commands are in archive.c.
  *
  * Threads: the main thread walks the tree, then a producer thread adds the entries (an add
  * blocks while the pool is full) and stops the pool, while the main thread refreshes the
@@ -40,6 +51,7 @@
 
 #include <zstdpool.h>
 
+#include "archive.h"
 #include "entry.h"
 #include "summary.h"
 #include "tree.h"
@@ -48,9 +60,22 @@ static const char USAGE[] =
     "usage: logpack compress IN OUT [--dicts DIR] [--level N] [--workers N] [--category dir|name]\n"
     "                       [--volume BYTES]\n"
     "       logpack decompress OUT RESTORED [--dicts DIR] [--workers N] [--category dir|name]\n"
+    "       logpack convert SRC DB [--level N] [--workers N]\n"
+    "       logpack ls DB [JOB]\n"
+    "       logpack cat DB JOB NAME\n"
+    "       logpack extract DB DIR\n"
+    "       logpack verify DB\n"
     "\n"
-    "  compress    every regular file IN/p becomes OUT/p.zst, one dictionary per category\n"
-    "  decompress  every OUT/p.zst becomes RESTORED/p again (give the same --category)\n"
+    "  compress    every regular file IN/p becomes OUT/p.zst, one dictionary per category;\n"
+    "              OUT/.logpack records the category mode and the dictionary directory\n"
+    "  decompress  every OUT/p.zst becomes RESTORED/p again (options from OUT/.logpack)\n"
+    "  convert     the job ZIPs (or job folders, or a LOG/<prod>/<sub>/ tree of them) under\n"
+    "              SRC into the SQLite database DB, one dictionary per category; a rerun\n"
+    "              skips the jobs already in DB (resume after a crash)\n"
+    "  ls          the jobs of DB (number, DIRAC id, success, files), or the files of JOB\n"
+    "  cat         file NAME of job JOB to stdout\n"
+    "  extract     every job of DB back as DIR/<job8>/<name>, byte for byte\n"
+    "  verify      decode every file of DB (checksums, dictionaries, SQLite's integrity)\n"
     "  --dicts DIR           dictionary directory (default OUT/.dicts)\n"
     "  --level N             zstd level (default 3)\n"
     "  --workers N           worker threads (default: one per CPU)\n"
@@ -59,8 +84,13 @@ static const char USAGE[] =
     "  --volume BYTES        bytes each category will hold in the end (default: what IN\n"
     "                        holds): a dictionary is kept only where it pays for itself\n"
     "\n"
-    "Prints progress on stderr, a table and a final JSON line on stdout. Exit status: 0 ok,\n"
-    "1 if any file failed (listed on stderr), 2 bad usage.\n";
+    "compress, decompress and convert print progress on stderr, a table and a final JSON line\n"
+    "on stdout. Exit status: 0 ok, 1 if any file or job failed or verify found a problem\n"
+    "(listed on stderr), 2 bad usage.\n";
+
+/* The manifest compress writes into OUT: how it categorised and where the dictionaries
+ * are, one key=value a line. */
+#define MANIFEST ".logpack"
 
 #define SUFFIX ".zst"
 #define SUFFIX_LEN 4
@@ -71,6 +101,7 @@ typedef struct {
     const char *out; /* the tree written: OUT (compress) or RESTORED (decompress) */
     const char *dicts;
     int by_dir;
+    int has_category; /* --category given (decompress: overrides the manifest) */
     int has_level, has_workers;
     long long level, workers;
     long long volume; /* 0: each category's bytes in IN */
@@ -105,6 +136,9 @@ static int parse_args(int argc, char **argv, options *opts) {
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         return -1;
+    }
+    if (archive_is_command(argv[1])) {
+        return 3; /* main() hands it to archive_main() */
     }
     if (strcmp(argv[1], "compress") == 0) {
         opts->decompress = 0;
@@ -173,8 +207,10 @@ static int parse_args(int argc, char **argv, options *opts) {
             }
         } else if (strcmp(value, "dir") == 0) {
             opts->by_dir = 1;
+            opts->has_category = 1;
         } else if (strcmp(value, "name") == 0) {
             opts->by_dir = 0;
+            opts->has_category = 1;
         } else {
             return usage_error("--category is dir or name, not", value);
         }
@@ -350,6 +386,95 @@ static zstdpool_status configure(zstdpool_config *cfg, const options *opts) {
     return st;
 }
 
+/* Writes OUT/.logpack (atomically: a temporary file renamed): the category mode and the
+ * dictionary directory (".dicts", relative to OUT, by default; else its absolute path).
+ * Returns 0, or -1 (reported on stderr). */
+static int write_manifest(const options *opts, const char *dicts) {
+    char *path = path_join(opts->out, MANIFEST);
+    char *tmp = path_join(opts->out, MANIFEST ".tmp");
+    char *resolved = opts->dicts ? realpath(dicts, NULL) : NULL;
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (f == NULL) {
+        rc = -1;
+    } else {
+        fprintf(f, "# logpack directory archive: how decompress finds each file's dictionary\n"
+                   "format=1\ncategory=%s\ndicts=%s\n",
+                opts->by_dir ? "dir" : "name", resolved ? resolved : opts->dicts ? dicts : ".dicts");
+        if (fclose(f) != 0) {
+            rc = -1;
+        }
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "logpack: cannot write %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(resolved);
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+/* Reads IN/.logpack, if there is one, into the options not given on the command line
+ * (decompress). *dicts_out receives the dictionary directory it names (malloc'ed), or
+ * NULL. Returns 0, or -1 when the manifest exists but cannot be read or is not one
+ * (reported on stderr). */
+static int read_manifest(options *opts, char **dicts_out) {
+    char *path = path_join(opts->in, MANIFEST);
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int rc = 0, lineno = 0, format = 0;
+    *dicts_out = NULL;
+    if (f == NULL) {
+        rc = errno == ENOENT ? 0 : -1;
+        if (rc != 0) {
+            fprintf(stderr, "logpack: cannot read %s: %s\n", path, strerror(errno));
+        }
+        free(path);
+        return rc;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        size_t len = strlen(line);
+        lineno++;
+        if (len > 0 && line[len - 1] == '\n') {
+            line[--len] = '\0';
+        }
+        if (line[0] == '#' || line[0] == '\0') {
+            continue;
+        }
+        if (strcmp(line, "format=1") == 0) {
+            format = 1;
+        } else if (strcmp(line, "category=name") == 0 || strcmp(line, "category=dir") == 0) {
+            if (!opts->has_category) {
+                opts->by_dir = line[9] == 'd';
+            }
+        } else if (strncmp(line, "dicts=", 6) == 0 && line[6] != '\0') {
+            free(*dicts_out);
+            *dicts_out = line[6] == '/' ? xstrdup(line + 6) : path_join(opts->in, line + 6);
+        } else {
+            fprintf(stderr, "logpack: %s:%d: unknown line: %s\n", path, lineno, line);
+            rc = -1;
+        }
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "logpack: cannot read %s\n", path);
+        rc = -1;
+    } else if (rc == 0 && !format) {
+        fprintf(stderr, "logpack: %s: not a logpack manifest (no format=1 line)\n", path);
+        rc = -1;
+    }
+    fclose(f);
+    free(path);
+    if (rc != 0) {
+        free(*dicts_out);
+        *dicts_out = NULL;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv) {
     options opts;
     int rc = parse_args(argc, argv, &opts);
@@ -371,6 +496,11 @@ int main(int argc, char **argv) {
     int64_t level = 0, workers = 0;
     int tty = isatty(STDERR_FILENO), tick = 0;
 
+    char *manifest_dicts = NULL;
+
+    if (rc == 3) {
+        return archive_main(argc, argv, USAGE);
+    }
     if (rc == -1) {
         fputs(USAGE, stdout);
         return 0;
@@ -397,8 +527,13 @@ int main(int argc, char **argv) {
         }
         nexclude++;
     }
+    /* Decompressing, the archive says how it was made (options given here win). */
+    if (opts.decompress && read_manifest(&opts, &manifest_dicts) != 0) {
+        return 1;
+    }
     dicts = opts.dicts ? xstrdup(opts.dicts)
-                       : path_join(opts.decompress ? opts.in : opts.out, ".dicts");
+            : manifest_dicts ? manifest_dicts
+                             : path_join(opts.decompress ? opts.in : opts.out, ".dicts");
     if (!opts.decompress || is_directory(dicts)) {
         st = zstdpool_provider_dir_new(dicts, &provider);
     } else {
@@ -414,8 +549,16 @@ int main(int argc, char **argv) {
         free(dicts);
         return 1;
     }
+    if (opts.dicts != NULL) {
+        free(manifest_dicts); /* not used: --dicts wins */
+    }
     if (dicts[0] != '\0' && tree_identity(dicts, &exclude[nexclude]) == 0) {
         nexclude++;
+    }
+    if (!opts.decompress && write_manifest(&opts, dicts) != 0) {
+        zstdpool_provider_free(provider);
+        free(dicts);
+        return 1;
     }
 
     /* The pool. */
@@ -454,6 +597,9 @@ int main(int argc, char **argv) {
     for (i = 0; i < list.nfiles; i++) {
         const char *rel = list.files[i].rel;
         size_t len = strlen(path_base(rel));
+        if (opts.decompress && strcmp(rel, MANIFEST) == 0) {
+            continue; /* the archive's own description, read above */
+        }
         if (opts.decompress &&
             (len <= SUFFIX_LEN || strcmp(rel + strlen(rel) - SUFFIX_LEN, SUFFIX) != 0)) {
             fprintf(stderr, "logpack: skipping %s (not a .zst file)\n", rel);
@@ -461,6 +607,15 @@ int main(int argc, char **argv) {
             continue;
         }
         todo[ntodo++] = i;
+    }
+    if (opts.decompress && ntodo == 0) {
+        fprintf(stderr, "logpack: no .zst files in %s: nothing to decompress (is it the OUT of "
+                        "logpack compress?)\n", opts.in);
+        zstdpool_pool_free(pool);
+        free(todo);
+        tree_list_free(&list);
+        free(dicts);
+        return 1;
     }
     entries = xmalloc(ntodo * sizeof *entries);
     memset(entries, 0, ntodo * sizeof *entries);

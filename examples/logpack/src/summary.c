@@ -40,8 +40,7 @@ void summary_progress(const zstdpool_counts *totals, size_t total_files, int dec
     fflush(stderr);
 }
 
-/* Writes s as a JSON string (UTF-8 passes through; invalid bytes are shown as %XX). */
-static void json_string(FILE *out, const char *s) {
+void json_string(FILE *out, const char *s) {
     char *clean = utf8_clean(s, strlen(s));
     const unsigned char *p;
     fputc('"', out);

@@ -37,6 +37,9 @@ void summary_progress(const zstdpool_counts *totals, size_t total_files, int dec
  * if the pool's statistics could not be read (the message is on stderr). */
 int summary_print(FILE *out, const zstdpool_pool *pool, const summary_run *run);
 
+/* Writes s as a JSON string (UTF-8 passes through; invalid bytes are shown as %XX). */
+void json_string(FILE *out, const char *s);
+
 /* Lists the failures on stderr, one per line: "logpack: FAILED name: message [status]". */
 void summary_failures(const entry_shared *shared);
 
