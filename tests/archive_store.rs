@@ -211,6 +211,27 @@ fn the_dict_table_is_a_provider() {
     assert_eq!(rows[0].name, "Gauss_#_#_#.log");
     assert_eq!(rows[0].zstd_id, Some(i64::from(dictionary_id(&dict))));
     assert_eq!(rows[0].size, Some(dict.len() as u64));
+    // Found by the id in its header, and listed.
+    let id = dictionary_id(&dict);
+    assert_eq!(
+        archive.get_by_id(id).unwrap(),
+        Some(("Gauss_#_#_#.log".to_owned(), dict.clone()))
+    );
+    assert_eq!(archive.get_by_id(id ^ 1).unwrap(), None);
+    assert_eq!(
+        DictProvider::names(&archive).unwrap(),
+        vec!["Gauss_#_#_#.log".to_owned()]
+    );
+    // Another dictionary claiming the same id: reported, not guessed.
+    let mut twin = dict.clone();
+    let last = twin.len() - 1;
+    twin[last] ^= 1;
+    archive.put("other", &twin).unwrap();
+    let error = archive.get_by_id(id).unwrap_err().to_string();
+    assert!(
+        error.contains(&format!("dictionary id {id} is ambiguous")),
+        "{error}"
+    );
 }
 
 #[test]

@@ -53,4 +53,40 @@ impl DictProvider for Archive {
         .map_err(self.sql(&doing))?;
         Ok(())
     }
+
+    /// The dictionary whose header has id `id`, by the `zstd_id` column (NULL ones read by
+    /// their header): a frame found without its row's `dict` still finds its dictionary.
+    /// Two different dictionaries with that id are an error, not a guess.
+    fn get_by_id(&self, id: u32) -> Result<Option<(String, Vec<u8>)>, ProviderError> {
+        let rows: Vec<(String, Vec<u8>)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT name, data FROM dict WHERE data IS NOT NULL AND (zstd_id = ?1 OR zstd_id IS NULL)",
+            )
+            .and_then(|mut s| {
+                s.query_map([i64::from(id)], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect()
+            })
+            .map_err(self.sql(&format!("looking up dictionary id {id}")))?;
+        let mut found = rows.into_iter().filter(|(_, d)| dictionary_id(d) == id);
+        let Some(first) = found.next() else {
+            return Ok(None);
+        };
+        if let Some((other, _)) = found.find(|(_, d)| *d != first.1) {
+            return Err(format!(
+                "{}: dictionary id {id} is ambiguous: '{}' and '{other}' both claim it",
+                self.label, first.0
+            )
+            .into());
+        }
+        Ok(Some(first))
+    }
+
+    /// The categories that have a dictionary, sorted.
+    fn names(&self) -> Result<Vec<String>, ProviderError> {
+        self.conn()
+            .prepare_cached("SELECT name FROM dict WHERE data IS NOT NULL ORDER BY name")
+            .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+            .map_err(|e| self.sql("listing dictionaries")(e).into())
+    }
 }
