@@ -78,6 +78,7 @@ from ._capi import (
     zstdpool_dict_get_fn,
     zstdpool_dict_put_fn,
     zstdpool_done_fn,
+    zstdpool_name_fn,
     zstdpool_pool,
     zstdpool_provider,
     zstdpool_read_fn,

@@ -65,6 +65,22 @@ class Status(enum.IntEnum):
     ZSTD = 18
     PANIC = 19
     SYSTEM = 20
+    CANCELLED = 21
+    # The archive's codes (zstdpool's archive tool; not returned by pools)
+    DATABASE = 22
+    NOT_OUR_DATABASE = 23
+    NOT_ZIP = 24
+    CORRUPT_ZIP = 25
+    CRC_MISMATCH = 26
+    ENCRYPTED = 27
+    UNSUPPORTED_ENTRY = 28
+    DUPLICATE_NAME = 29
+    UNSAFE_NAME = 30
+    EMPTY_JOB = 31
+    NO_JOB_NUMBER = 32
+    DUPLICATE_JOB = 33
+    DICT_ID_CONFLICT = 34
+    NOT_FOUND = 35
 
 
 class Option(enum.IntEnum):
@@ -76,6 +92,7 @@ class Option(enum.IntEnum):
     PROCESSORS = 4
     QUEUE_CAPACITY = 5
     MAX_DECOMPRESSED_SIZE = 6
+    MAX_REJECTIONS = 7
     TRAINING_ENABLED = 100
     TRAINING_DICT_SIZE = 101
     TRAINING_MIN_SAMPLES = 102
@@ -86,6 +103,7 @@ class Option(enum.IntEnum):
     TRAINING_MAX_DICT_SIZE = 107
     TRAINING_MAX_BYTES = 108
     TRAINING_CATEGORY_VOLUME = 109
+    TRAINING_CATEGORY_ENTRIES = 110
     TRAINER_K = 200
     TRAINER_D = 201
     TRAINER_F = 202
@@ -179,6 +197,7 @@ class zstdpool_category(Structure):
 zstdpool_status = c_int32
 zstdpool_option = c_int32
 
+zstdpool_name_fn = CFUNCTYPE(c_int32, c_void_p, c_char_p)
 zstdpool_read_fn = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_size_t))
 zstdpool_write_fn = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t)
 zstdpool_done_fn = CFUNCTYPE(None, c_void_p, c_char_p, c_int32, c_char_p, c_uint64, c_uint64)
@@ -204,6 +223,11 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "zstdpool_config_get": (zstdpool_status, [_P(zstdpool_config), zstdpool_option, _P(c_int64)]),
     "zstdpool_dict_buffer_set": (zstdpool_status, [_P(zstdpool_dict_buffer), _P(c_uint8), c_size_t]),
     "zstdpool_provider_dir_new": (zstdpool_status, [c_char_p, _P(_P(zstdpool_provider))]),
+    "zstdpool_provider_get": (
+        zstdpool_status, [_P(zstdpool_provider), c_char_p, _P(c_uint8), c_size_t, _P(c_size_t)]),
+    "zstdpool_provider_put": (
+        zstdpool_status, [_P(zstdpool_provider), c_char_p, _P(c_uint8), c_size_t]),
+    "zstdpool_provider_list": (zstdpool_status, [_P(zstdpool_provider), zstdpool_name_fn, c_void_p]),
     "zstdpool_provider_memory_new": (zstdpool_status, [_P(_P(zstdpool_provider))]),
     "zstdpool_provider_callbacks_new": (
         zstdpool_status,
@@ -224,6 +248,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "zstdpool_pool_start": (zstdpool_status, [_P(zstdpool_pool)]),
     "zstdpool_pool_flush": (zstdpool_status, [_P(zstdpool_pool)]),
     "zstdpool_pool_wait": (zstdpool_status, [_P(zstdpool_pool)]),
+    "zstdpool_pool_collecting": (zstdpool_status, [_P(zstdpool_pool), _P(c_size_t)]),
+    "zstdpool_pool_cancel": (zstdpool_status, [_P(zstdpool_pool)]),
     "zstdpool_pool_stop": (zstdpool_status, [_P(zstdpool_pool)]),
     "zstdpool_pool_join": (zstdpool_status, [_P(zstdpool_pool), c_int64]),
     "zstdpool_pool_state": (zstdpool_status, [_P(zstdpool_pool), _P(c_int32)]),
@@ -237,7 +263,8 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "zstdpool_option_count": (c_size_t, []),
     "zstdpool_option_at": (zstdpool_option, [c_size_t]),
     "zstdpool_option_name": (c_char_p, [zstdpool_option]),
-    "zstdpool_pool_set_category_volume": (zstdpool_status, [_P(zstdpool_pool), c_char_p, c_uint64]),
+    "zstdpool_pool_set_category_volume": (
+        zstdpool_status, [_P(zstdpool_pool), c_char_p, c_uint64, c_uint64]),
     "zstdpool_pool_add_batch": (
         zstdpool_status,
         [_P(zstdpool_pool), c_size_t, _P(c_char_p), _P(c_char_p), _P(_P(c_uint8)), _P(c_size_t),
@@ -248,13 +275,23 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
         [_P(zstdpool_pool), c_size_t, _P(c_char_p), _P(c_char_p), _P(_P(c_uint8)), _P(c_size_t),
          _P(_P(zstdpool_batch))],
     ),
+    "zstdpool_pool_process_one": (
+        zstdpool_status,
+        [_P(zstdpool_pool), c_char_p, c_char_p, _P(c_uint8), c_size_t, _P(_P(zstdpool_batch))],
+    ),
     "zstdpool_batch_count": (c_size_t, [_P(zstdpool_batch)]),
     "zstdpool_batch_entry": (
         zstdpool_status, [_P(zstdpool_batch), c_size_t, _P(_P(c_uint8)), _P(c_size_t)]),
+    "zstdpool_batch_entries": (
+        zstdpool_status,
+        [_P(zstdpool_batch), c_size_t, c_size_t, _P(_P(c_uint8)), _P(c_size_t),
+         _P(zstdpool_status)],
+    ),
     "zstdpool_batch_message": (c_char_p, [_P(zstdpool_batch), c_size_t]),
     "zstdpool_batch_free": (None, [_P(zstdpool_batch)]),
     "zstdpool_stats_new": (zstdpool_status, [_P(zstdpool_pool), _P(_P(zstdpool_stats))]),
     "zstdpool_stats_totals": (zstdpool_status, [_P(zstdpool_stats), _P(zstdpool_counts)]),
+    "zstdpool_stats_archive_ratio": (c_double, [_P(zstdpool_stats)]),
     "zstdpool_stats_category_count": (c_size_t, [_P(zstdpool_stats)]),
     "zstdpool_stats_category": (
         zstdpool_status, [_P(zstdpool_stats), c_size_t, _P(zstdpool_category)]),

@@ -371,7 +371,7 @@ class _BatchInput:
         data: List[Union[bytes, int, None]] = []
         sizes: List[int] = []
         self.pins: List[Any] = []  # ctypes views pinning bytearrays and writable buffers
-        self.volumes: Dict[bytes, int] = {}
+        self.volumes: Dict[bytes, List[int]] = {}  # category -> [bytes, entries]
         # Encoded categories by the object given (most items share a few categories).
         categories: Dict[Any, Optional[bytes]] = {None: None}
         append_item, append_name, append_dict = self.items.append, names.append, dicts.append
@@ -425,7 +425,12 @@ class _BatchInput:
             append_data(pointer)
             append_size(size)
             if volumes and category is not None:
-                self.volumes[category] = self.volumes.get(category, 0) + size
+                volume = self.volumes.get(category)
+                if volume is None:
+                    self.volumes[category] = [size, 1]
+                else:
+                    volume[0] += size
+                    volume[1] += 1
         self.count = count = len(names)
         self.total = sum(sizes)
         self.names = (c_char_p * count)(*names)
@@ -1036,18 +1041,23 @@ class _Pool:
                 _jobs.pop(key, None)  # refused: no callback will ever come for it
                 self._check(handle, status)
 
-    def set_category_volume(self, dict_name: str, volume: int) -> None:
+    def set_category_volume(self, dict_name: str, volume: int, entries: int = 0) -> None:
         """Tells the trainer that category ``dict_name`` will hold about ``volume`` raw bytes
-        in all (0: no hint; the ``training_category_volume`` option applies). A dictionary is
-        stored once per category, so the trainer keeps one only when it pays for itself over
-        that volume: without a hint, a category of a few small entries gets none. Give it
-        before adding the category's entries (it counts until the category trains)."""
+        in ``entries`` entries in all (``entries`` 0: unknown; ``volume`` 0 removes the hint,
+        and the ``training_category_volume`` and ``training_category_entries`` options
+        apply). A dictionary is stored once per category, so the trainer keeps one only when
+        it pays for itself over that volume: without a hint, a category of a few small
+        entries gets none; with the number of entries, the savings measured on samples (the
+        entries' first bytes) count once per entry. Give it before adding the category's
+        entries (it counts until the category trains)."""
         c_dict = encode(dict_name, "dict_name")
         if not c_dict:
             raise ValueError("dict_name must not be empty (entries refuse \"\" as a category)")
         volume = integer(volume, "volume", 0, SIZE_UNKNOWN - 1)
+        entries = integer(entries, "entries", 0, SIZE_UNKNOWN - 1)
         with self._guard.use() as handle:
-            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume))
+            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume,
+                                                                      entries))
         self._volume_hints.add(c_dict)
 
     def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
@@ -1064,9 +1074,9 @@ class _Pool:
 
         def run() -> Tuple[List[Any], List[Rejection]]:
             with guard.use() as handle:
-                for category, volume in inputs.volumes.items():
+                for category, (volume, entries) in inputs.volumes.items():
                     if category not in self._volume_hints:
-                        lib.zstdpool_pool_set_category_volume(handle, category, volume)
+                        lib.zstdpool_pool_set_category_volume(handle, category, volume, entries)
                 if inputs.count == 0:
                     return [], []
                 batch = POINTER(zstdpool_batch)()
