@@ -48,6 +48,7 @@ from ._errors import (
     RejectedError,
     UsedAfterForkError,
     error_for,
+    rejection_error,
     status_of,
 )
 
@@ -295,7 +296,7 @@ def _read_trampoline(key, buf, capacity, out_len):  # type: ignore[no-untyped-de
             if not job.started:
                 job.started = True
                 if job.pool is not None and job.pool._cancelled:
-                    raise Cancelled(f"{job.name}: cancelled before it ran")
+                    raise Cancelled(f"{job.name}: cancelled before it ran", job.name)
             out_len[0] = job.read(buf, capacity)
         return 0
     except BaseException as error:  # noqa: BLE001 -- nothing may cross the C library
@@ -335,7 +336,7 @@ def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: 
                 status, text = Status.WRITE, f"{job.name}: closing the output failed: {exc}"
                 job.error = exc
         if status != Status.OK:
-            failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+            failure = job.error if job.error is not None else rejection_error(status, text or "", job.name)
             pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
         if job.done is not None:
             try:
@@ -522,7 +523,7 @@ def _read_batch(batch: Any, inputs: _BatchInput,
         name = os.fsdecode(inputs.names[index] or b"")
         code = status_of(status)
         rejections.append(Rejection(name, inputs.items[index], code, message,
-                                    RejectedError(code, message, name)))
+                                    rejection_error(code, message, name)))
     return results, rejections
 
 
@@ -697,7 +698,7 @@ def _end_batch_entry(record: _BatchRecord, entry: _Pending, status: int, text: O
         except BaseException as exc:  # noqa: BLE001
             errors.append((job.name, exc))
     if status != Status.OK and pool is not None:
-        failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+        failure = job.error if job.error is not None else rejection_error(status, text or "", job.name)
         pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
     if job.done is not None:
         try:
@@ -735,7 +736,8 @@ def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
 
 
 def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
-    """cancel(): the pending bytes entries, never handed to the library, are rejected."""
+    """cancel(): the pending bytes entries, never handed to the library, are rejected as
+    the library rejects its queued ones (Status.CANCELLED, a Cancelled exception)."""
     with guard.pending_lock:
         entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
     if not entries:
@@ -743,9 +745,9 @@ def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
     record = _BatchRecord(pool, entries, ())
     for entry in entries:
         entry.job.pool = pool
-        entry.job.error = Cancelled(f"{entry.job.name}: cancelled before it ran")
-        _end_batch_entry(record, entry, Status.STOPPED, f"{entry.job.name}: cancelled before it ran",
-                         0, 0, None)
+        message = f"{entry.job.name}: cancelled before it ran"
+        entry.job.error = Cancelled(message, entry.job.name)
+        _end_batch_entry(record, entry, Status.CANCELLED, message, 0, 0, None)
 
 
 # --- The handle ---------------------------------------------------------------------------------
@@ -1192,13 +1194,16 @@ class _Pool:
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
     def cancel(self) -> None:
-        """Rejects every entry that has not started yet (its exception: :class:`Cancelled`)
-        and stops the pool; entries already being read finish."""
+        """Cancels the pool (zstdpool_pool_cancel): it takes no new entries, every entry not
+        being processed yet ends at once, rejected with Status.CANCELLED (its exception: a
+        :class:`Cancelled`; bytes entries the package still holds end the same way), and
+        entries being processed finish. Nothing is trained; the workers then exit (``join``
+        waits for that). Does not wait."""
         self._cancelled = True
         self._stop_requested = True
         with self._guard.use() as handle:
             _cancel_pending(self._guard, self)
-            self._check(handle, lib.zstdpool_pool_stop(handle))
+            self._check(handle, lib.zstdpool_pool_cancel(handle))
 
     def join(self, timeout: Optional[float] = None) -> bool:
         """Waits (at most ``timeout`` seconds; None: no limit) until the stopped pool's
