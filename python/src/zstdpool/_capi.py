@@ -412,10 +412,10 @@ class CategoryRecord(NamedTuple):
     sample_bytes: int
 
 
-def read_stats(pool: Any) -> Tuple[zstdpool_counts, List[CategoryRecord]]:
-    """The pool's totals and every category, from one zstdpool_stats snapshot (so the
-    categories and totals agree). The one place that reads categories. Raises CError with a
-    failed call's status."""
+def read_stats(pool: Any) -> Tuple[zstdpool_counts, List[CategoryRecord], float]:
+    """The pool's totals, every category and the archive ratio
+    (zstdpool_stats_archive_ratio), from one zstdpool_stats snapshot (so they agree). The
+    one place that reads categories. Raises CError with a failed call's status."""
     snapshot = POINTER(zstdpool_stats)()
     status = lib.zstdpool_stats_new(pool, ctypes.byref(snapshot))
     if status != 0:
@@ -435,7 +435,7 @@ def read_stats(pool: Any) -> Tuple[zstdpool_counts, List[CategoryRecord]]:
                 c.name.decode("utf-8", "replace"), zstdpool_counts.from_buffer_copy(c.counts),
                 c.status, c.status_message.decode("utf-8", "replace"), c.dict_id, c.dict_size,
                 c.train_seconds, c.samples, c.sample_bytes))
-        return totals, records
+        return totals, records, float(lib.zstdpool_stats_archive_ratio(snapshot))
     finally:
         lib.zstdpool_stats_free(snapshot)
 

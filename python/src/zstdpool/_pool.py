@@ -586,10 +586,14 @@ class CategoryStats:
 
 @dataclass(frozen=True)
 class Stats:
-    """A pool's totals and its categories by name ("" for entries without one)."""
+    """A pool's totals, its categories by name ("" for entries without one) and its
+    ``archive_ratio``: raw bytes / (frame bytes + the bytes of each dictionary in use,
+    counted once), what storing the frames costs when the dictionaries travel with them
+    (``totals.ratio`` leaves the dictionaries out); 0 when nothing was compressed."""
 
     totals: Counts
     categories: Dict[str, CategoryStats]
+    archive_ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -1153,10 +1157,10 @@ class _Pool:
             self._check(handle, lib.zstdpool_pool_flush(handle))
 
     def wait(self) -> None:
-        """Blocks until every entry added so far is finished (``flush`` first to include
-        those waiting for training samples). Interruptible (Ctrl-C); re-raises a
-        KeyboardInterrupt or SystemExit raised in a callback. Raises DeadlockError from inside
-        one of the pool's callbacks."""
+        """Blocks until every entry added so far is finished, except entries waiting for
+        training samples (``collecting`` says how many; call ``flush`` first to include
+        them). Interruptible (Ctrl-C); re-raises a KeyboardInterrupt or SystemExit raised in
+        a callback. Raises DeadlockError from inside one of the pool's callbacks."""
         self._refuse_in_callback("wait()")
         self._hand_over()
         handle = self._guard.acquire()
@@ -1279,6 +1283,61 @@ class _Pool:
         return [(r.entry, r.error) for r in list(self._rejections)]
 
     @property
+    def collecting(self) -> int:
+        """How many entries wait for samples to train their category's dictionary
+        (zstdpool_pool_collecting): the entries ``wait`` does not wait for. They end once
+        enough samples arrive, or after ``flush``, ``stop`` or ``cancel``. Hands pending
+        bytes entries to the library first."""
+        self._hand_over()
+        out = c_size_t()
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_collecting(handle, ctypes.byref(out)))
+        return out.value
+
+    def process_one(self, name: Union[str, bytes], dict_name: Optional[str],
+                    data: BytesLike) -> bytes:
+        """Compresses (or, for a DecompressorPool, decompresses) one entry now, on the
+        calling thread (zstdpool_pool_process_one), and returns its output: for random
+        access, where a trip through the workers costs more than the entry. Uses the pool's
+        prepared dictionary of ``dict_name`` (None: none when compressing; when
+        decompressing, the dictionary the frame names by its id); compressing a category
+        whose dictionary is not known yet uses none. Not an entry of the pool: no
+        callbacks, not in ``stats``; allowed in any state (also stopped) and from the
+        pool's callbacks.
+
+        Raises :class:`RejectedError` with the library's status and message ("NAME: ...")
+        when the entry fails (e.g. NOT_ZSTD, TRUNCATED, DICT_MISSING), TypeError/ValueError
+        for a bad argument."""
+        c_name = encode(name, "name", path=True)
+        c_dict = _category(dict_name, "dict_name")
+        if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
+        if type(data) is not bytes:
+            data = memoryview(data).tobytes()
+        batch = POINTER(zstdpool_batch)()
+        with self._guard.use() as handle:
+            status = lib.zstdpool_pool_process_one(
+                handle, c_name, c_dict, ctypes.cast(c_char_p(data), POINTER(c_uint8)),
+                len(data), ctypes.byref(batch))
+            if status != Status.OK:
+                message = _capi.last_error()
+                if status in (Status.INVALID_ARGUMENT, Status.INVALID_CONFIG):
+                    raise error_for(status, message)
+                display = name if isinstance(name, str) else os.fsdecode(name)
+                # The library's thread message starts with the function's name; an entry's
+                # rejection reads "NAME: ..." as everywhere else.
+                prefix = "zstdpool_pool_process_one: "
+                if message.startswith(prefix):
+                    message = message[len(prefix):]
+                raise rejection_error(status, message, display)
+        try:
+            pointer, length = POINTER(c_uint8)(), c_size_t()
+            check(lib.zstdpool_batch_entry(batch, 0, ctypes.byref(pointer), ctypes.byref(length)))
+            return ctypes.string_at(pointer, length.value) if length.value else b""
+        finally:
+            lib.zstdpool_batch_free(batch)
+
+    @property
     def rejections(self) -> List[Rejection]:
         """The rejected entries so far, with name, entry, status, message and exception."""
         return list(self._rejections)
@@ -1296,7 +1355,7 @@ class _Pool:
         self._hand_over()
         with self._guard.use() as handle:
             try:
-                totals, records = _capi.read_stats(handle)
+                totals, records, archive_ratio = _capi.read_stats(handle)
             except _capi.CError as error:
                 self._check(handle, error.status)
                 raise
@@ -1309,7 +1368,7 @@ class _Pool:
             categories[c.name] = CategoryStats(
                 c.name, Counts._from(c.counts), status, c.status_message, c.dict_id,
                 c.dict_size, c.train_seconds, c.samples, c.sample_bytes)
-        return Stats(Counts._from(totals), categories)
+        return Stats(Counts._from(totals), categories, archive_ratio)
 
 
 class CompressorPool(_Pool):
