@@ -502,23 +502,25 @@ def _read_batch(batch: Any, inputs: _BatchInput,
     copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
     results: List[Any] = []
     rejections: List[Rejection] = []
-    pointer, length = c_void_p(), c_size_t()
-    entry, string_at = _capi.batch_entry_fast, ctypes.string_at
-    address = ctypes.cast(batch, c_void_p).value
-    pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
     count = lib.zstdpool_batch_count(batch)
+    try:
+        addresses, lengths, statuses = _capi.batch_entries(batch, count)
+    except _capi.CError as error:
+        raise error_for(error.status, _capi.last_error()) from None
+    string_at = ctypes.string_at
     empty = memoryview(b"")
     append = results.append
-    for index in range(count):
-        status = entry(address, index, pointer_at, length_at)
+    for index, status in enumerate(statuses):
         if status == 0:
-            n = length.value
-            if memory is None:
-                append(string_at(pointer.value, n) if n else b"")  # type: ignore[arg-type]
+            n = lengths[index]
+            if not n:
+                append(b"" if memory is None else empty)
+            elif memory is None:
+                append(string_at(addresses[index], n))  # type: ignore[arg-type]
             else:
-                append(memory.view(pointer.value, n) if n else empty)  # type: ignore[arg-type]
+                append(memory.view(addresses[index], n))  # type: ignore[arg-type]
             continue
-        results.append(None)
+        append(None)
         message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
         name = os.fsdecode(inputs.names[index] or b"")
         code = status_of(status)
@@ -719,15 +721,17 @@ def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
         return
     try:
         guard = record.entries[0].job.guard
-        pointer, length = c_void_p(), c_size_t()
-        address = ctypes.cast(batch, c_void_p).value
-        pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
+        try:
+            addresses, lengths, statuses = _capi.batch_entries(batch, len(record.entries))
+        except _capi.CError as error:  # not expected: the batch has these entries
+            addresses, lengths = [None] * len(record.entries), [0] * len(record.entries)
+            statuses = [error.status] * len(record.entries)
         with running_callback(guard):
             for index, entry in enumerate(record.entries):
-                status = _capi.batch_entry_fast(address, index, pointer_at, length_at)
+                status = statuses[index]
                 if status == Status.OK:
-                    n = length.value
-                    output = (c_uint8 * n).from_address(pointer.value) if n else None  # type: ignore[arg-type]
+                    n = lengths[index]
+                    output = (c_uint8 * n).from_address(addresses[index]) if n else None  # type: ignore[arg-type]
                     _end_batch_entry(record, entry, status, None, len(entry.data), n, output)
                 else:
                     message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
@@ -1275,14 +1279,6 @@ class _Pool:
         return self.state == State.STOPPED
 
     @property
-    def rejected(self) -> List[Tuple[Any, BaseException]]:
-        """The rejected entries so far, as in the original pool: (entry, exception) in the
-        order they ended; the entry is the object given to ``add``, the exception the one its
-        reader or writer raised, else a RejectedError with the library's status and message
-        (see ``rejections`` for both)."""
-        return [(r.entry, r.error) for r in list(self._rejections)]
-
-    @property
     def collecting(self) -> int:
         """How many entries wait for samples to train their category's dictionary
         (zstdpool_pool_collecting): the entries ``wait`` does not wait for. They end once
@@ -1336,6 +1332,14 @@ class _Pool:
             return ctypes.string_at(pointer, length.value) if length.value else b""
         finally:
             lib.zstdpool_batch_free(batch)
+
+    @property
+    def rejected(self) -> List[Tuple[Any, BaseException]]:
+        """The rejected entries so far, as in the original pool: (entry, exception) in the
+        order they ended; the entry is the object given to ``add``, the exception the one its
+        reader or writer raised, else a RejectedError with the library's status and message
+        (see ``rejections`` for both)."""
+        return [(r.entry, r.error) for r in list(self._rejections)]
 
     @property
     def rejections(self) -> List[Rejection]:
