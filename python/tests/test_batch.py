@@ -423,8 +423,9 @@ def test_cancel_rejects_pending_bytes_entries():
     assert pool.join(10)
     [r] = pool.rejections
     assert r.name == "pending" and isinstance(r.error, zstdpool.Cancelled)
-    assert r.status == Status.STOPPED and r.message == "pending: cancelled before it ran"
-    assert dones == [("pending", Status.STOPPED, "pending: cancelled before it ran", 0, 0)]
+    assert r.status == Status.CANCELLED and r.message == "pending: cancelled before it ran"
+    assert r.error.status == Status.CANCELLED and r.error.name == "pending"
+    assert dones == [("pending", Status.CANCELLED, "pending: cancelled before it ran", 0, 0)]
     assert pool.stats.totals.added == 0  # never handed to the library
     pool.close()
 

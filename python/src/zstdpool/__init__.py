@@ -21,9 +21,14 @@ The API keeps the names and semantics of the original pure-Python ``lhcbdirac_lo
 - Pools: ``CompressorPool(dict_provider, config=None, workers=None, processors=None)`` and
   ``DecompressorPool(...)``; ``add(data_in, data_out, done=None)``; ``start``, ``flush``,
   ``wait``, ``stop`` (waits first, as the original), ``join(timeout=None)`` (True once
-  finished), ``cancel``, ``set_category_volume(dict_name, bytes)``; properties ``state``, ``running``, ``stopping``, ``stopped``,
-  ``rejected`` ((entry, exception) pairs), ``rejections`` (with status and message),
-  ``stats`` and ``callback_errors``; a context manager; ``close()`` frees the pool.
+  finished), ``cancel`` (queued entries end as CANCELLED, their exception
+  :class:`Cancelled`), ``set_category_volume(dict_name, bytes, entries=0)``,
+  ``process_one(name, dict_name, data) -> bytes`` (one entry now, on the calling thread);
+  properties ``state``, ``running``, ``stopping``, ``stopped``, ``collecting`` (entries
+  waiting for training samples, which ``wait`` does not wait for), ``rejected`` ((entry,
+  exception) pairs), ``rejections`` (with status and message), ``stats`` (with
+  ``archive_ratio``: raw / (frames + dictionaries)) and ``callback_errors``; a context
+  manager; ``close()`` frees the pool.
   ``workers`` defaults to ``os.cpu_count() or 2``; ``processors=None`` is the library's
   default (one zstd context per worker, since switching prepared dictionaries is free).
 - Data in memory: ``pool.compress_many(items)`` / ``pool.decompress_many(items)`` (and the
@@ -37,7 +42,9 @@ The API keeps the names and semantics of the original pure-Python ``lhcbdirac_lo
 - Entries: ``Entry(name, dict_name, data, size=None)``; ``data`` is bytes-like, a readable
   binary file, a ``pathlib.Path`` or an opener (a callable returning a file).
 - Dictionary providers: ``DirectoryProvider(path)``, ``MemoryProvider()``,
-  ``CallbackProvider(obj)`` for any object with ``get(name)`` and ``put(name, data)``.
+  ``CallbackProvider(obj)`` for any object with ``get(name)`` and ``put(name, data)``; each
+  has ``get(name) -> bytes | None``, ``put(name, data)`` and (directory, memory)
+  ``names() -> list[str]``, to copy dictionaries between stores.
 - ``Config(**options)``: one keyword per option, named as the library names it with dots
   as underscores (``level``, ``checksum``, ``workers``, ``training_min_samples``,
   ``training_category_volume``, ``training_trainer_k``...).
@@ -78,6 +85,7 @@ from ._capi import (
     zstdpool_dict_get_fn,
     zstdpool_dict_put_fn,
     zstdpool_done_fn,
+    zstdpool_name_fn,
     zstdpool_pool,
     zstdpool_provider,
     zstdpool_read_fn,

@@ -7,12 +7,13 @@ import itertools
 import operator
 import os
 import weakref
-from ctypes import POINTER, c_int64, c_uint8
+from ctypes import POINTER, c_char_p, c_int64, c_size_t, c_uint8
 from typing import Any, Dict, List, Optional, Protocol, Tuple, Union
 
 from . import _capi
 from ._capi import lib, zstdpool_config, zstdpool_provider
 from ._context import PROVIDER, running_callback
+from ._capi import Status
 from ._errors import error_for
 
 _INT64 = (-(1 << 63), (1 << 63) - 1)
@@ -151,8 +152,65 @@ class DictProvider:
         self._finalizer = weakref.finalize(self, lib.zstdpool_provider_free, handle)
 
     def close(self) -> None:
-        """Releases this handle (the store lives on while pools use it)."""
+        """Releases this handle (the store lives on while pools use it); afterwards ``get``,
+        ``put`` and ``names`` raise ValueError."""
         self._finalizer()
+
+    def _live(self) -> Any:
+        finalizer = getattr(self, "_finalizer", None)
+        if finalizer is None or not finalizer.alive:
+            raise ValueError("the provider is closed")
+        return self._handle
+
+    def get(self, name: str) -> Optional[bytes]:
+        """The dictionary stored under ``name`` (zstdpool_provider_get, as a pool looks it
+        up), or None when the provider has none. With ``put`` into another provider, frames
+        made in one process can be read in another. Raises ZstdpoolError (Status.PROVIDER)
+        when the store fails."""
+        c_name = encode(name, "name")
+        handle = self._live()
+        length = c_size_t()
+        status = lib.zstdpool_provider_get(handle, c_name, None, 0, ctypes.byref(length))
+        while status == 0:
+            buffer = (c_uint8 * max(length.value, 1))()
+            needed = length.value
+            status = lib.zstdpool_provider_get(handle, c_name, buffer, needed,
+                                               ctypes.byref(length))
+            if status == 0 and length.value <= needed:  # else replaced by a larger one
+                return bytes(memoryview(buffer).cast("B")[:length.value])
+        if status == Status.DICT_MISSING:
+            return None
+        check(status)
+        return None  # not reached
+
+    def put(self, name: str, data: Union[bytes, bytearray, memoryview]) -> None:
+        """Stores ``data`` (a zstd dictionary) as the dictionary ``name``, replacing any
+        (zstdpool_provider_put, as a pool does after training): to preload a provider.
+        Raises ZstdpoolError (Status.BAD_DICTIONARY) when the bytes are not a zstd
+        dictionary with an id, ValueError for an empty name."""
+        c_name = encode(name, "name")
+        if not c_name:
+            raise ValueError("name must not be empty")
+        if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
+        raw = data if type(data) is bytes else memoryview(data).tobytes()
+        handle = self._live()
+        check(lib.zstdpool_provider_put(handle, c_name,
+                                        ctypes.cast(c_char_p(raw), POINTER(c_uint8)), len(raw)))
+
+    def names(self) -> List[str]:
+        """The names of the dictionaries the provider holds, sorted
+        (zstdpool_provider_list). Raises ZstdpoolError (Status.PROVIDER) when the store
+        cannot be read or cannot list (a CallbackProvider)."""
+        found: List[str] = []
+
+        def each(_user_data: Any, name: bytes) -> int:
+            found.append(name.decode("utf-8", "replace"))
+            return 0
+
+        callback = _capi.zstdpool_name_fn(each)
+        check(lib.zstdpool_provider_list(self._live(), callback, None))
+        return found
 
 
 class DirectoryProvider(DictProvider):

@@ -87,8 +87,24 @@ class BatchError(ZstdpoolError):
         return (type(self), (self.results, self.rejections))
 
 
-class Cancelled(Exception):
-    """The entry was cancelled (``cancel()``, or an interrupt in a callback) before it ran."""
+class Cancelled(RejectedError):
+    """The entry was cancelled before it ran: by ``cancel()`` (the library's
+    zstdpool_pool_cancel, or the package for entries it still held), or by an interrupt in a
+    callback. ``status`` is Status.CANCELLED; ``message`` "NAME: ..."; ``name`` the entry's."""
+
+    def __init__(self, message: str, name: Optional[str] = None):
+        super().__init__(Status.CANCELLED, message, name)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.message, self.name))
+
+
+def rejection_error(status: int, message: str, name: Optional[str]) -> RejectedError:
+    """The exception of an entry the library rejected: :class:`Cancelled` for
+    Status.CANCELLED, else a :class:`RejectedError`."""
+    if int(status) == Status.CANCELLED:
+        return Cancelled(message, name)
+    return RejectedError(status, message, name)
 
 
 class UsedAfterForkError(RuntimeError):

@@ -48,6 +48,7 @@ from ._errors import (
     RejectedError,
     UsedAfterForkError,
     error_for,
+    rejection_error,
     status_of,
 )
 
@@ -295,7 +296,7 @@ def _read_trampoline(key, buf, capacity, out_len):  # type: ignore[no-untyped-de
             if not job.started:
                 job.started = True
                 if job.pool is not None and job.pool._cancelled:
-                    raise Cancelled(f"{job.name}: cancelled before it ran")
+                    raise Cancelled(f"{job.name}: cancelled before it ran", job.name)
             out_len[0] = job.read(buf, capacity)
         return 0
     except BaseException as error:  # noqa: BLE001 -- nothing may cross the C library
@@ -335,7 +336,7 @@ def _done_trampoline(key, name, status, message, bytes_in, bytes_out):  # type: 
                 status, text = Status.WRITE, f"{job.name}: closing the output failed: {exc}"
                 job.error = exc
         if status != Status.OK:
-            failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+            failure = job.error if job.error is not None else rejection_error(status, text or "", job.name)
             pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
         if job.done is not None:
             try:
@@ -371,7 +372,7 @@ class _BatchInput:
         data: List[Union[bytes, int, None]] = []
         sizes: List[int] = []
         self.pins: List[Any] = []  # ctypes views pinning bytearrays and writable buffers
-        self.volumes: Dict[bytes, int] = {}
+        self.volumes: Dict[bytes, List[int]] = {}  # category -> [bytes, entries]
         # Encoded categories by the object given (most items share a few categories).
         categories: Dict[Any, Optional[bytes]] = {None: None}
         append_item, append_name, append_dict = self.items.append, names.append, dicts.append
@@ -425,7 +426,12 @@ class _BatchInput:
             append_data(pointer)
             append_size(size)
             if volumes and category is not None:
-                self.volumes[category] = self.volumes.get(category, 0) + size
+                volume = self.volumes.get(category)
+                if volume is None:
+                    self.volumes[category] = [size, 1]
+                else:
+                    volume[0] += size
+                    volume[1] += 1
         self.count = count = len(names)
         self.total = sum(sizes)
         self.names = (c_char_p * count)(*names)
@@ -496,28 +502,30 @@ def _read_batch(batch: Any, inputs: _BatchInput,
     copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
     results: List[Any] = []
     rejections: List[Rejection] = []
-    pointer, length = c_void_p(), c_size_t()
-    entry, string_at = _capi.batch_entry_fast, ctypes.string_at
-    address = ctypes.cast(batch, c_void_p).value
-    pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
     count = lib.zstdpool_batch_count(batch)
+    try:
+        addresses, lengths, statuses = _capi.batch_entries(batch, count)
+    except _capi.CError as error:
+        raise error_for(error.status, _capi.last_error()) from None
+    string_at = ctypes.string_at
     empty = memoryview(b"")
     append = results.append
-    for index in range(count):
-        status = entry(address, index, pointer_at, length_at)
+    for index, status in enumerate(statuses):
         if status == 0:
-            n = length.value
-            if memory is None:
-                append(string_at(pointer.value, n) if n else b"")  # type: ignore[arg-type]
+            n = lengths[index]
+            if not n:
+                append(b"" if memory is None else empty)
+            elif memory is None:
+                append(string_at(addresses[index], n))  # type: ignore[arg-type]
             else:
-                append(memory.view(pointer.value, n) if n else empty)  # type: ignore[arg-type]
+                append(memory.view(addresses[index], n))  # type: ignore[arg-type]
             continue
-        results.append(None)
+        append(None)
         message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
         name = os.fsdecode(inputs.names[index] or b"")
         code = status_of(status)
         rejections.append(Rejection(name, inputs.items[index], code, message,
-                                    RejectedError(code, message, name)))
+                                    rejection_error(code, message, name)))
     return results, rejections
 
 
@@ -580,10 +588,14 @@ class CategoryStats:
 
 @dataclass(frozen=True)
 class Stats:
-    """A pool's totals and its categories by name ("" for entries without one)."""
+    """A pool's totals, its categories by name ("" for entries without one) and its
+    ``archive_ratio``: raw bytes / (frame bytes + the bytes of each dictionary in use,
+    counted once), what storing the frames costs when the dictionaries travel with them
+    (``totals.ratio`` leaves the dictionaries out); 0 when nothing was compressed."""
 
     totals: Counts
     categories: Dict[str, CategoryStats]
+    archive_ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -692,7 +704,7 @@ def _end_batch_entry(record: _BatchRecord, entry: _Pending, status: int, text: O
         except BaseException as exc:  # noqa: BLE001
             errors.append((job.name, exc))
     if status != Status.OK and pool is not None:
-        failure = job.error if job.error is not None else RejectedError(status, text or "", job.name)
+        failure = job.error if job.error is not None else rejection_error(status, text or "", job.name)
         pool._rejections.append(Rejection(job.name, job.entry, status_of(status), text or "", failure))
     if job.done is not None:
         try:
@@ -709,15 +721,17 @@ def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
         return
     try:
         guard = record.entries[0].job.guard
-        pointer, length = c_void_p(), c_size_t()
-        address = ctypes.cast(batch, c_void_p).value
-        pointer_at, length_at = ctypes.addressof(pointer), ctypes.addressof(length)
+        try:
+            addresses, lengths, statuses = _capi.batch_entries(batch, len(record.entries))
+        except _capi.CError as error:  # not expected: the batch has these entries
+            addresses, lengths = [None] * len(record.entries), [0] * len(record.entries)
+            statuses = [error.status] * len(record.entries)
         with running_callback(guard):
             for index, entry in enumerate(record.entries):
-                status = _capi.batch_entry_fast(address, index, pointer_at, length_at)
+                status = statuses[index]
                 if status == Status.OK:
-                    n = length.value
-                    output = (c_uint8 * n).from_address(pointer.value) if n else None  # type: ignore[arg-type]
+                    n = lengths[index]
+                    output = (c_uint8 * n).from_address(addresses[index]) if n else None  # type: ignore[arg-type]
                     _end_batch_entry(record, entry, status, None, len(entry.data), n, output)
                 else:
                     message = (lib.zstdpool_batch_message(batch, index) or b"").decode("utf-8", "replace")
@@ -730,7 +744,8 @@ def _batch_done_trampoline(key, batch):  # type: ignore[no-untyped-def]
 
 
 def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
-    """cancel(): the pending bytes entries, never handed to the library, are rejected."""
+    """cancel(): the pending bytes entries, never handed to the library, are rejected as
+    the library rejects its queued ones (Status.CANCELLED, a Cancelled exception)."""
     with guard.pending_lock:
         entries, guard.pending, guard.pending_bytes = guard.pending, [], 0
     if not entries:
@@ -738,9 +753,9 @@ def _cancel_pending(guard: "_Guard", pool: "_Pool") -> None:
     record = _BatchRecord(pool, entries, ())
     for entry in entries:
         entry.job.pool = pool
-        entry.job.error = Cancelled(f"{entry.job.name}: cancelled before it ran")
-        _end_batch_entry(record, entry, Status.STOPPED, f"{entry.job.name}: cancelled before it ran",
-                         0, 0, None)
+        message = f"{entry.job.name}: cancelled before it ran"
+        entry.job.error = Cancelled(message, entry.job.name)
+        _end_batch_entry(record, entry, Status.CANCELLED, message, 0, 0, None)
 
 
 # --- The handle ---------------------------------------------------------------------------------
@@ -1036,18 +1051,23 @@ class _Pool:
                 _jobs.pop(key, None)  # refused: no callback will ever come for it
                 self._check(handle, status)
 
-    def set_category_volume(self, dict_name: str, volume: int) -> None:
+    def set_category_volume(self, dict_name: str, volume: int, entries: int = 0) -> None:
         """Tells the trainer that category ``dict_name`` will hold about ``volume`` raw bytes
-        in all (0: no hint; the ``training_category_volume`` option applies). A dictionary is
-        stored once per category, so the trainer keeps one only when it pays for itself over
-        that volume: without a hint, a category of a few small entries gets none. Give it
-        before adding the category's entries (it counts until the category trains)."""
+        in ``entries`` entries in all (``entries`` 0: unknown; ``volume`` 0 removes the hint,
+        and the ``training_category_volume`` and ``training_category_entries`` options
+        apply). A dictionary is stored once per category, so the trainer keeps one only when
+        it pays for itself over that volume: without a hint, a category of a few small
+        entries gets none; with the number of entries, the savings measured on samples (the
+        entries' first bytes) count once per entry. Give it before adding the category's
+        entries (it counts until the category trains)."""
         c_dict = encode(dict_name, "dict_name")
         if not c_dict:
             raise ValueError("dict_name must not be empty (entries refuse \"\" as a category)")
         volume = integer(volume, "volume", 0, SIZE_UNKNOWN - 1)
+        entries = integer(entries, "entries", 0, SIZE_UNKNOWN - 1)
         with self._guard.use() as handle:
-            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume))
+            self._check(handle, lib.zstdpool_pool_set_category_volume(handle, c_dict, volume,
+                                                                      entries))
         self._volume_hints.add(c_dict)
 
     def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
@@ -1064,9 +1084,9 @@ class _Pool:
 
         def run() -> Tuple[List[Any], List[Rejection]]:
             with guard.use() as handle:
-                for category, volume in inputs.volumes.items():
+                for category, (volume, entries) in inputs.volumes.items():
                     if category not in self._volume_hints:
-                        lib.zstdpool_pool_set_category_volume(handle, category, volume)
+                        lib.zstdpool_pool_set_category_volume(handle, category, volume, entries)
                 if inputs.count == 0:
                     return [], []
                 batch = POINTER(zstdpool_batch)()
@@ -1141,10 +1161,10 @@ class _Pool:
             self._check(handle, lib.zstdpool_pool_flush(handle))
 
     def wait(self) -> None:
-        """Blocks until every entry added so far is finished (``flush`` first to include
-        those waiting for training samples). Interruptible (Ctrl-C); re-raises a
-        KeyboardInterrupt or SystemExit raised in a callback. Raises DeadlockError from inside
-        one of the pool's callbacks."""
+        """Blocks until every entry added so far is finished, except entries waiting for
+        training samples (``collecting`` says how many; call ``flush`` first to include
+        them). Interruptible (Ctrl-C); re-raises a KeyboardInterrupt or SystemExit raised in
+        a callback. Raises DeadlockError from inside one of the pool's callbacks."""
         self._refuse_in_callback("wait()")
         self._hand_over()
         handle = self._guard.acquire()
@@ -1182,13 +1202,16 @@ class _Pool:
             self._check(handle, lib.zstdpool_pool_stop(handle))
 
     def cancel(self) -> None:
-        """Rejects every entry that has not started yet (its exception: :class:`Cancelled`)
-        and stops the pool; entries already being read finish."""
+        """Cancels the pool (zstdpool_pool_cancel): it takes no new entries, every entry not
+        being processed yet ends at once, rejected with Status.CANCELLED (its exception: a
+        :class:`Cancelled`; bytes entries the package still holds end the same way), and
+        entries being processed finish. Nothing is trained; the workers then exit (``join``
+        waits for that). Does not wait."""
         self._cancelled = True
         self._stop_requested = True
         with self._guard.use() as handle:
             _cancel_pending(self._guard, self)
-            self._check(handle, lib.zstdpool_pool_stop(handle))
+            self._check(handle, lib.zstdpool_pool_cancel(handle))
 
     def join(self, timeout: Optional[float] = None) -> bool:
         """Waits (at most ``timeout`` seconds; None: no limit) until the stopped pool's
@@ -1256,6 +1279,61 @@ class _Pool:
         return self.state == State.STOPPED
 
     @property
+    def collecting(self) -> int:
+        """How many entries wait for samples to train their category's dictionary
+        (zstdpool_pool_collecting): the entries ``wait`` does not wait for. They end once
+        enough samples arrive, or after ``flush``, ``stop`` or ``cancel``. Hands pending
+        bytes entries to the library first."""
+        self._hand_over()
+        out = c_size_t()
+        with self._guard.use() as handle:
+            self._check(handle, lib.zstdpool_pool_collecting(handle, ctypes.byref(out)))
+        return out.value
+
+    def process_one(self, name: Union[str, bytes], dict_name: Optional[str],
+                    data: BytesLike) -> bytes:
+        """Compresses (or, for a DecompressorPool, decompresses) one entry now, on the
+        calling thread (zstdpool_pool_process_one), and returns its output: for random
+        access, where a trip through the workers costs more than the entry. Uses the pool's
+        prepared dictionary of ``dict_name`` (None: none when compressing; when
+        decompressing, the dictionary the frame names by its id); compressing a category
+        whose dictionary is not known yet uses none. Not an entry of the pool: no
+        callbacks, not in ``stats``; allowed in any state (also stopped) and from the
+        pool's callbacks.
+
+        Raises :class:`RejectedError` with the library's status and message ("NAME: ...")
+        when the entry fails (e.g. NOT_ZSTD, TRUNCATED, DICT_MISSING), TypeError/ValueError
+        for a bad argument."""
+        c_name = encode(name, "name", path=True)
+        c_dict = _category(dict_name, "dict_name")
+        if isinstance(data, str) or not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
+        if type(data) is not bytes:
+            data = memoryview(data).tobytes()
+        batch = POINTER(zstdpool_batch)()
+        with self._guard.use() as handle:
+            status = lib.zstdpool_pool_process_one(
+                handle, c_name, c_dict, ctypes.cast(c_char_p(data), POINTER(c_uint8)),
+                len(data), ctypes.byref(batch))
+            if status != Status.OK:
+                message = _capi.last_error()
+                if status in (Status.INVALID_ARGUMENT, Status.INVALID_CONFIG):
+                    raise error_for(status, message)
+                display = name if isinstance(name, str) else os.fsdecode(name)
+                # The library's thread message starts with the function's name; an entry's
+                # rejection reads "NAME: ..." as everywhere else.
+                prefix = "zstdpool_pool_process_one: "
+                if message.startswith(prefix):
+                    message = message[len(prefix):]
+                raise rejection_error(status, message, display)
+        try:
+            pointer, length = POINTER(c_uint8)(), c_size_t()
+            check(lib.zstdpool_batch_entry(batch, 0, ctypes.byref(pointer), ctypes.byref(length)))
+            return ctypes.string_at(pointer, length.value) if length.value else b""
+        finally:
+            lib.zstdpool_batch_free(batch)
+
+    @property
     def rejected(self) -> List[Tuple[Any, BaseException]]:
         """The rejected entries so far, as in the original pool: (entry, exception) in the
         order they ended; the entry is the object given to ``add``, the exception the one its
@@ -1281,7 +1359,7 @@ class _Pool:
         self._hand_over()
         with self._guard.use() as handle:
             try:
-                totals, records = _capi.read_stats(handle)
+                totals, records, archive_ratio = _capi.read_stats(handle)
             except _capi.CError as error:
                 self._check(handle, error.status)
                 raise
@@ -1294,7 +1372,7 @@ class _Pool:
             categories[c.name] = CategoryStats(
                 c.name, Counts._from(c.counts), status, c.status_message, c.dict_id,
                 c.dict_size, c.train_seconds, c.samples, c.sample_bytes)
-        return Stats(Counts._from(totals), categories)
+        return Stats(Counts._from(totals), categories, archive_ratio)
 
 
 class CompressorPool(_Pool):
