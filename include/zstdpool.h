@@ -1584,8 +1584,8 @@ zstdpool_status zstdpool_pool_run_batch(struct zstdpool_pool *pool,
  * statistics, allowed in any state of the pool (also stopped) and from its callbacks.
  *
  * Returns the entry's status: ZSTDPOOL_OK with *out a batch of one entry holding the
- * output (free it with zstdpool_batch_free()), or why it failed (the message, starting
- * with name, in zstdpool_last_error(); *out not written). Errors:
+ * output (free it with zstdpool_batch_free()), or why it failed (in zstdpool_last_error():
+ * "zstdpool_pool_process_one: NAME: what went wrong"; *out not written). Errors:
  * ZSTDPOOL_ERR_INVALID_ARGUMENT if pool, name, out or (len > 0) data is NULL, or a string
  * is not UTF-8. Thread-safety: any thread, concurrently with other calls.
  */
