@@ -38,7 +38,7 @@ step "Python package: pip install ./python into a fresh venv, then its pytest su
 venv="$(mktemp -d "${TMPDIR:-/tmp}/zstdpool-venv.XXXXXX")"
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"
-"$venv/bin/pip" install -q ./python pytest
+"$venv/bin/pip" install -q ./python pytest zstandard   # zstandard: the comparison tests
 # From the venv's own directory: the installed package, not the sources, is imported.
 (cd "$venv" && ZSTDPOOL_TEST_INSTALLED=1 "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests") ||
   { status=$?; [ "$status" -ne 5 ] || echo "pytest collected no tests" >&2; exit 1; }
