@@ -12,7 +12,7 @@ use zstdpool::{BatchOutput, BatchSource, Config, MemoryProvider, Pool};
 use crate::corpus::Item;
 
 /// Entries per `add_batch` call.
-const BATCH: usize = 8192;
+const BATCH: usize = 1024;
 
 /// A range of the run's entries: their data, or their frames when decompressing.
 struct Slice {
@@ -47,7 +47,8 @@ pub struct BatchRun {
 }
 
 /// Runs every entry through `pool` in batches; decompressed outputs are checked against
-/// the entries' data inside the done callbacks (as the callback runs check while writing).
+/// the entries' data inside the done callbacks (as the callback runs check while writing)
+/// and not kept; compressed ones are kept (the decompression runs need them).
 fn run(pool: Pool, items: &Arc<Vec<Item>>, frames: Option<Arc<Vec<Vec<u8>>>>) -> BatchRun {
     let check = frames.is_some();
     let done: Arc<Mutex<Vec<(usize, BatchOutput)>>> = Arc::default();
@@ -62,9 +63,12 @@ fn run(pool: Pool, items: &Arc<Vec<Item>>, frames: Option<Arc<Vec<Vec<u8>>>>) ->
         let (done, items) = (Arc::clone(&done), Arc::clone(items));
         pool.add_batch(source, move |output| {
             if check {
+                // Checked and dropped, as a consumer would (the callback runs keep nothing
+                // either): the next batches reuse the memory.
                 for (i, item) in items[range].iter().enumerate() {
                     assert_eq!(output.get(i).expect("decompressed"), &item.data[..]);
                 }
+                return;
             }
             done.lock().unwrap().push((start, output));
         })

@@ -9,7 +9,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::by_id::ById;
-use super::counters::{AtomicCounts, Flow};
+use super::counters::{AtomicCounts, Flow, Padded};
 use super::one_shot::OneShot;
 use super::processors::{ProcessorRule, Processors};
 use super::stage::Stage;
@@ -97,8 +97,10 @@ pub(crate) struct Shared {
     pub processors: Processors<Processor>,
     /// Dictionaries found by frame id (decompression of entries without a category).
     pub by_id: ById,
-    /// Set by `Pool::cancel`: entries not processed yet are rejected as `Cancelled`.
-    pub cancelled: AtomicBool,
+    /// Set by `Pool::cancel`: entries not processed yet are rejected as `Cancelled`. Read
+    /// for every entry, written once: alone on its cache line, so that the reads never miss
+    /// because a neighbour was written.
+    pub cancelled: Padded<AtomicBool>,
     /// Contexts for `Pool::process_one`.
     pub one_shot: OneShot,
     /// Volume hints per category (`Pool::set_category_volume`), read when it trains.
@@ -138,7 +140,7 @@ impl Shared {
             },
             processors,
             by_id: ById::default(),
-            cancelled: AtomicBool::new(false),
+            cancelled: Padded(AtomicBool::new(false)),
             one_shot: OneShot::default(),
             config,
             volumes: Mutex::new(HashMap::new()),
@@ -171,7 +173,7 @@ impl Shared {
 
     /// True once the pool was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     /// Lists a rejection, unless `max_rejections` are listed already (it is still counted).
