@@ -14,9 +14,9 @@
 //   for (const zstdpool::Job &job : archive.jobs())
 //       for (const std::string &name : archive.names(job.id)) archive.read(job.id, name);
 //
-// - Handles (Config, Provider, Pool, Archive) are move-only RAII owners of the C handles. Using a
-//   moved-from (or closed) handle throws zstdpool::Error (ZSTDPOOL_ERR_INVALID_ARGUMENT)
-//   saying so.
+// - Handles (Config, Provider, Pool, Archive) are move-only RAII owners of the C handles.
+//   Using a moved-from (or closed) handle throws zstdpool::Error
+//   (ZSTDPOOL_ERR_INVALID_ARGUMENT) saying so.
 // - Every failing C call throws zstdpool::Error, carrying the status code and the message
 //   of zstdpool_last_error() / zstdpool_pool_last_error().
 // - Callbacks (std::function) run on the pool's worker threads, as in the C API: callbacks
@@ -32,6 +32,11 @@
 //   deadlock, it hands the C pool to a detached thread that frees it once the callback has
 //   returned (zstdpool::pending_frees() counts those not finished yet); Pool::close() in a
 //   callback throws Error (ZSTDPOOL_ERR_WOULD_DEADLOCK) instead.
+//
+// - Archive (one SQLite archive database: convert, jobs, names, read, read_to, verify,
+//   extract) returns summaries and reports as values (ConvertSummary, ArchiveReport) copied
+//   out of the C objects. An exception of a convert() progress function is rethrown once
+//   the conversion has finished (the C API cannot stop it; see Archive::convert()).
 //
 // Requires C++17 and the zstdpool C library (find_package(zstdpool), zstdpool::zstdpool).
 #ifndef ZSTDPOOL_HPP

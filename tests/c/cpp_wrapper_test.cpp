@@ -568,6 +568,28 @@ void archive_errors(const std::string &data) {
     remove_archive(db);
 }
 
+// A source with a bad ZIP: the job is refused, not the call; the rejection is copied out.
+void archive_rejections(const std::string &data) {
+    const std::string work = data + "/cpp-work";
+    mkdir(work.c_str(), 0755);
+    const std::string db = work + "/bad.db";
+    remove_archive(db);
+    zstdpool::Archive archive = zstdpool::Archive::open(db);
+    zstdpool::ConvertSummary summary = archive.convert(data + "/bad");
+    CHECK(summary.totals.progress.jobs_total == 2 && summary.totals.progress.jobs_converted == 1);
+    CHECK(summary.totals.progress.jobs_failed == 1 && summary.rejections.size() == 1);
+    if (!summary.rejections.empty()) {
+        const zstdpool::ConvertRejection &r = summary.rejections[0];
+        CHECK(r.status == ZSTDPOOL_ERR_NOT_ZIP && r.job == 500 && !r.name);
+        CHECK(contains(r.input, "00000500.zip"));
+        CHECK(contains(r.message, "00000500.zip") && contains(r.message, "not a ZIP"));
+    }
+    std::vector<zstdpool::Job> jobs = archive.jobs();
+    CHECK(jobs.size() == 1 && jobs[0].id == 1);
+    archive.close();
+    remove_archive(db);
+}
+
 // An exception thrown by the progress function: it is not called again, the conversion
 // (which the C API cannot stop from its callback) runs to its end, and the exception is
 // rethrown by convert(); the jobs committed stay, and the archive is sound.
@@ -636,6 +658,7 @@ int main(int argc, char **argv) {
     files_are_opened_when_read();
     archive_convert_and_read(argv[1]);
     archive_errors(argv[1]);
+    archive_rejections(argv[1]);
     archive_progress_exception(argv[1]);
     CHECK(no_pending_frees());
     return CHECK_DONE();
