@@ -9,9 +9,14 @@
 //   pool.wait();
 //   for (const auto &c : pool.categories()) ...
 //
-// - Handles (Config, Provider, Pool) are move-only RAII owners of the C handles. Using a
-//   moved-from (or closed) handle throws zstdpool::Error (ZSTDPOOL_ERR_INVALID_ARGUMENT)
-//   saying so.
+//   zstdpool::Archive archive = zstdpool::Archive::open("prod.db");   // an archive database
+//   zstdpool::ConvertSummary summary = archive.convert("LOG/00285595");
+//   for (const zstdpool::Job &job : archive.jobs())
+//       for (const std::string &name : archive.names(job.id)) archive.read(job.id, name);
+//
+// - Handles (Config, Provider, Pool, Archive) are move-only RAII owners of the C handles.
+//   Using a moved-from (or closed) handle throws zstdpool::Error
+//   (ZSTDPOOL_ERR_INVALID_ARGUMENT) saying so.
 // - Every failing C call throws zstdpool::Error, carrying the status code and the message
 //   of zstdpool_last_error() / zstdpool_pool_last_error().
 // - Callbacks (std::function) run on the pool's worker threads, as in the C API: callbacks
@@ -27,6 +32,11 @@
 //   deadlock, it hands the C pool to a detached thread that frees it once the callback has
 //   returned (zstdpool::pending_frees() counts those not finished yet); Pool::close() in a
 //   callback throws Error (ZSTDPOOL_ERR_WOULD_DEADLOCK) instead.
+//
+// - Archive (one SQLite archive database: convert, jobs, names, read, read_to, verify,
+//   extract) returns summaries and reports as values (ConvertSummary, ArchiveReport) copied
+//   out of the C objects. An exception of a convert() progress function is rethrown once
+//   the conversion has finished (the C API cannot stop it; see Archive::convert()).
 //
 // Requires C++17 and the zstdpool C library (find_package(zstdpool), zstdpool::zstdpool).
 #ifndef ZSTDPOOL_HPP
@@ -88,6 +98,17 @@ template <typename Handle> Handle *live(Handle *handle, const char *what) {
     return handle;
 }
 
+// A std::string as a C string; one holding a NUL (which C would cut there) throws.
+inline const char *c_str(const std::string &text, const char *what) {
+    if (text.find('\0') != std::string::npos) {
+        throw Error(ZSTDPOOL_ERR_INVALID_ARGUMENT, std::string(what) + " contains a NUL byte");
+    }
+    return text.c_str();
+}
+
+// A C string the library gave (NULL: empty).
+inline std::string string_of(const char *text) { return text ? std::string(text) : std::string(); }
+
 // Pools whose destructor ran inside their own callback and whose C pool a detached thread
 // is still freeing.
 inline std::atomic<size_t> pending_frees{0};
@@ -125,7 +146,17 @@ class Config {
     /// The C handle; throws Error when moved from.
     const zstdpool_config *handle() const { return detail::live(handle_.get(), "zstdpool::Config"); }
 
+    /// A configuration holding an archive conversion's defaults (zstdpool_convert_config_new():
+    /// not a pool's, e.g. files up to 1 GiB), for Archive::convert().
+    static Config conversion() {
+        zstdpool_config *handle = nullptr;
+        detail::check(zstdpool_convert_config_new(&handle));
+        return Config(handle);
+    }
+
   private:
+    explicit Config(zstdpool_config *handle) : handle_(handle) {}
+
     std::unique_ptr<zstdpool_config, detail::Deleter<zstdpool_config, zstdpool_config_free>> handle_;
 };
 
@@ -655,6 +686,407 @@ class Pool {
 
     zstdpool_pool *handle_ = nullptr;
     std::shared_ptr<Shared> shared_;
+};
+
+// ---- The archive ---------------------------------------------------------------------
+
+/// One category (dictionary) of the files a conversion committed (ConvertSummary).
+struct ConvertCategory {
+    std::string name; // e.g. "DaVinci_#_#_#.log", the `dict` row's name
+    uint64_t files = 0;
+    uint64_t raw_bytes = 0;
+    uint64_t frame_bytes = 0;
+    int32_t status = 0; // a ZSTDPOOL_DICT_* constant
+    std::string status_message;
+    uint32_t dict_id = 0; // 0: no dictionary
+    uint64_t dict_size = 0;
+};
+
+/// A job input, or one of its files, that a conversion refused (its job is not in the
+/// archive; converting again retries it).
+struct ConvertRejection {
+    std::string input;                // the ZIP file or job folder
+    std::optional<int64_t> job;       // its job number, when known
+    std::optional<std::string> name;  // the file concerned; none when it is the whole input
+    zstdpool_status status = ZSTDPOOL_OK; // a ZSTDPOOL_ERR_* code
+    std::string message;
+};
+
+/// What Archive::convert() did: a value, copied out of the C summary (which is freed).
+struct ConvertSummary {
+    zstdpool_convert_totals totals{}; // totals.progress: jobs and bytes; dict_bytes, ratios
+    std::vector<ConvertCategory> categories; // sorted by name
+    std::vector<ConvertRejection> rejections; // by input, then file
+};
+
+/// One row of the archive's `job` table.
+struct Job {
+    int64_t id = 0;                  // the job number (88 for 00000088.zip)
+    std::optional<int64_t> dirac_id; // job.info's /JobID, when known
+    std::optional<bool> success;     // whether every step succeeded, when known
+};
+
+/// One thing wrong in an archive (ArchiveReport::problems).
+struct ArchiveProblem {
+    std::optional<int64_t> job;      // the data row's job; none when not one row
+    std::optional<std::string> name; // the data row's file name, when there is one
+    zstdpool_status status = ZSTDPOOL_OK; // a ZSTDPOOL_ERR_* code
+    std::string message;
+};
+
+/// What Archive::verify() or Archive::extract() found: a value, copied out of the C report.
+struct ArchiveReport {
+    zstdpool_archive_counts counts{}; // jobs, files, bytes, without_checksum, ..., problems
+    std::vector<ArchiveProblem> problems;
+    /// True when nothing is wrong.
+    bool ok() const noexcept { return problems.empty(); }
+};
+
+/// An archive: one SQLite database of jobs, their logs (one zstd frame each) and the
+/// dictionaries (see zstdpool_archive in zstdpool.h). Move-only; a moved-from or closed
+/// Archive throws Error (ZSTDPOOL_ERR_INVALID_ARGUMENT) saying so. Every method but
+/// close() may be called from several threads at once (the C archive is thread-safe).
+///
+///   zstdpool::Archive archive = zstdpool::Archive::open("prod.db");
+///   zstdpool::ConvertSummary s = archive.convert("LOG/00285595");
+///   for (const zstdpool::Job &job : archive.jobs())
+///       for (const std::string &name : archive.names(job.id))
+///           std::string text = archive.read(job.id, name);
+///   archive.close();   // or let the destructor close it (without reporting a failure)
+class Archive {
+  public:
+    /// Called after every commit of a conversion, on the calling thread.
+    using ProgressFn = std::function<void(const zstdpool_convert_progress &progress)>;
+    /// Takes the next len bytes of a file read by read_to().
+    using WriteFn = std::function<void(const uint8_t *data, size_t len)>;
+
+    /// Opens (creating it when missing or empty) the archive at path for converting and
+    /// reading. Throws Error: ZSTDPOOL_ERR_NOT_OUR_DATABASE (not a SQLite database, or not
+    /// the archive's), ZSTDPOOL_ERR_DATABASE (cannot be written, locked), ...
+    static Archive open(const std::string &path) {
+        zstdpool_archive *handle = nullptr;
+        detail::check(zstdpool_archive_open(detail::c_str(path, "zstdpool::Archive::open: path"),
+                                            &handle));
+        return Archive(handle);
+    }
+    /// Opens an existing archive for reading only (convert() then throws
+    /// ZSTDPOOL_ERR_DATABASE). Throws Error as open(), ZSTDPOOL_ERR_DATABASE when missing.
+    static Archive open_read_only(const std::string &path) {
+        zstdpool_archive *handle = nullptr;
+        detail::check(zstdpool_archive_open_read_only(
+            detail::c_str(path, "zstdpool::Archive::open_read_only: path"), &handle));
+        return Archive(handle);
+    }
+
+    Archive(Archive &&) noexcept = default;
+    Archive &operator=(Archive &&) noexcept = default;
+    Archive(const Archive &) = delete;
+    Archive &operator=(const Archive &) = delete;
+    /// Closes the archive (zstdpool_archive_free(): a failed final checkpoint leaves the
+    /// write-ahead log beside the file, which the next open reads). Call close() to learn
+    /// of that failure.
+    ~Archive() = default;
+
+    /// Closes the archive now, leaving one self-contained file; afterwards every call
+    /// throws Error. A no-op when already closed or moved from. The handle is freed
+    /// whatever happens; throws Error (ZSTDPOOL_ERR_DATABASE) when the final checkpoint
+    /// failed (nothing is lost: the write-ahead log stays beside the file).
+    void close() {
+        zstdpool_archive *handle = handle_.release();
+        if (handle != nullptr) {
+            detail::check(zstdpool_archive_close(handle));
+        }
+    }
+    /// False once moved from or closed.
+    explicit operator bool() const noexcept { return handle_ != nullptr; }
+
+    /// A configuration holding the conversion's defaults (not a pool's: e.g. files up to
+    /// 1 GiB), to change and pass to convert().
+    static Config convert_config() { return Config::conversion(); }
+
+    /// Converts every job under src (a folder of job ZIPs or job folders, or a log-store
+    /// tree of them) into the archive; jobs already in it are skipped, so converting again
+    /// after a crash completes it. Refused jobs do not throw: they are in the summary's
+    /// rejections. config null: the conversion's defaults (convert_config()).
+    ///
+    /// progress, when given, is called after every commit. If it throws, it is not called
+    /// again, and the exception is rethrown once the conversion has finished: the C API
+    /// cannot stop a conversion from its progress callback, so the conversion runs to its
+    /// end and its jobs stay committed (the summary is lost; converting again skips them
+    /// and reports nothing new). The progress function must not close or move the Archive.
+    ///
+    /// Throws Error: ZSTDPOOL_ERR_READ (src cannot be read), ZSTDPOOL_ERR_DATABASE (a
+    /// read-only archive, a full disk: the jobs committed before stay),
+    /// ZSTDPOOL_ERR_INVALID_CONFIG, ...
+    ConvertSummary convert(const std::string &src, const Config *config = nullptr,
+                           ProgressFn progress = {}) const {
+        const zstdpool_archive *handle = live();
+        const char *c_src = detail::c_str(src, "zstdpool::Archive::convert: src");
+        const zstdpool_config *c_config = config ? config->handle() : nullptr;
+        Progress state{std::move(progress), nullptr};
+        zstdpool_convert_summary *raw = nullptr;
+        zstdpool_status status = zstdpool_archive_convert(
+            handle, c_src, c_config, state.progress ? &progress_trampoline : nullptr, &state,
+            &raw);
+        // The message now, before anything else can change this thread's last error.
+        std::string message = status == ZSTDPOOL_OK ? std::string() : zstdpool_last_error();
+        std::unique_ptr<zstdpool_convert_summary,
+                        detail::Deleter<zstdpool_convert_summary, zstdpool_convert_summary_free>>
+            summary(raw);
+        if (state.error) {
+            std::rethrow_exception(state.error); // the progress function's, first
+        }
+        if (status != ZSTDPOOL_OK) {
+            throw Error(status, message);
+        }
+        ConvertSummary result;
+        detail::check(zstdpool_convert_summary_totals(summary.get(), &result.totals));
+        size_t categories = zstdpool_convert_summary_category_count(summary.get());
+        result.categories.reserve(categories);
+        for (size_t i = 0; i < categories; i++) {
+            zstdpool_archive_category c{};
+            detail::check(zstdpool_convert_summary_category(summary.get(), i, &c));
+            result.categories.push_back(ConvertCategory{
+                detail::string_of(c.name), c.files, c.raw_bytes, c.frame_bytes, c.status,
+                detail::string_of(c.status_message), c.dict_id, c.dict_size});
+        }
+        size_t rejections = zstdpool_convert_summary_rejection_count(summary.get());
+        result.rejections.reserve(rejections);
+        for (size_t i = 0; i < rejections; i++) {
+            zstdpool_archive_rejection r{};
+            detail::check(zstdpool_convert_summary_rejection(summary.get(), i, &r));
+            ConvertRejection rejection;
+            rejection.input = detail::string_of(r.input);
+            if (r.job >= 0) {
+                rejection.job = r.job;
+            }
+            if (r.name != nullptr) {
+                rejection.name = std::string(r.name);
+            }
+            rejection.status = r.status;
+            rejection.message = detail::string_of(r.message);
+            result.rejections.push_back(std::move(rejection));
+        }
+        return result;
+    }
+    ConvertSummary convert(const std::string &src, const Config &config,
+                           ProgressFn progress = {}) const {
+        return convert(src, &config, std::move(progress));
+    }
+    ConvertSummary convert(const std::string &src, ProgressFn progress) const {
+        return convert(src, nullptr, std::move(progress));
+    }
+
+    /// The archive's jobs, by job number.
+    std::vector<Job> jobs() const {
+        Collect<Job> collected;
+        zstdpool_status status = zstdpool_archive_jobs(live(), &job_trampoline, &collected);
+        return collected.finish(status);
+    }
+
+    /// The names of job's files, sorted. Throws Error ZSTDPOOL_ERR_NOT_FOUND (no such job).
+    std::vector<std::string> names(int64_t job) const {
+        Collect<std::string> collected;
+        zstdpool_status status =
+            zstdpool_archive_names(live(), job, &name_trampoline, &collected);
+        return collected.finish(status);
+    }
+
+    /// File name of job, decompressed. Throws Error: ZSTDPOOL_ERR_NOT_FOUND (no such job or
+    /// file), ZSTDPOOL_ERR_CORRUPT, ZSTDPOOL_ERR_DICT_MISSING, ...
+    std::string read(int64_t job, const std::string &name) const {
+        std::string content;
+        read_into(job, name, content);
+        return content;
+    }
+    /// As read(), as bytes.
+    std::vector<uint8_t> read_bytes(int64_t job, const std::string &name) const {
+        std::vector<uint8_t> content;
+        read_into(job, name, content);
+        return content;
+    }
+
+    /// Writes file name of job to out, piece by piece (no whole copy in memory); returns its
+    /// size. Throws Error as read(), and ZSTDPOOL_ERR_WRITE when out fails (or an
+    /// exception out throws, rethrown as it is); what was written is then partial.
+    uint64_t read_to(int64_t job, const std::string &name, std::ostream &out) const {
+        return read_to(job, name, [&out](const uint8_t *data, size_t len) {
+            out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(len));
+            if (!out) {
+                throw Error(ZSTDPOOL_ERR_WRITE, "writing the output stream failed");
+            }
+        });
+    }
+    /// As above, through write (which throws to stop the read; its exception is rethrown).
+    uint64_t read_to(int64_t job, const std::string &name, WriteFn write) const {
+        const zstdpool_archive *handle = live();
+        const char *c_name = detail::c_str(name, "zstdpool::Archive::read_to: name");
+        if (!write) {
+            throw Error(ZSTDPOOL_ERR_INVALID_ARGUMENT,
+                        "zstdpool::Archive::read_to: the write function is empty");
+        }
+        Writer writer{std::move(write), nullptr};
+        uint64_t len = 0;
+        zstdpool_status status =
+            zstdpool_archive_read_to(handle, job, c_name, &write_trampoline, &writer, &len);
+        if (writer.error) {
+            std::rethrow_exception(writer.error);
+        }
+        detail::check(status);
+        return len;
+    }
+
+    /// Checks the whole archive (every dictionary and data row decoded). What is wrong
+    /// inside it is in the report's problems; throws Error only when the database cannot
+    /// be read at all.
+    ArchiveReport verify() const {
+        zstdpool_archive_report *raw = nullptr;
+        detail::check(zstdpool_archive_verify(live(), &raw));
+        return report_of(raw);
+    }
+    /// Writes every job back as dir/<job8>/<name>, byte for byte (dir created if needed).
+    /// Unsafe names and files that fail to decode are problems in the report, not
+    /// written; throws Error ZSTDPOOL_ERR_WRITE when dir cannot be created.
+    ArchiveReport extract(const std::string &dir) const {
+        const zstdpool_archive *handle = live();
+        zstdpool_archive_report *raw = nullptr;
+        detail::check(zstdpool_archive_extract(
+            handle, detail::c_str(dir, "zstdpool::Archive::extract: dir"), &raw));
+        return report_of(raw);
+    }
+
+    /// The C handle; throws Error when moved from or closed.
+    const zstdpool_archive *handle() const { return live(); }
+
+  private:
+    explicit Archive(zstdpool_archive *handle) : handle_(handle) {}
+
+    const zstdpool_archive *live() const {
+        return detail::live(handle_.get(), "zstdpool::Archive");
+    }
+
+    // Nothing may cross the C library: a callback's exception is kept and rethrown after
+    // the call returns.
+    struct Progress {
+        ProgressFn progress;
+        std::exception_ptr error;
+    };
+    static void progress_trampoline(void *user_data, const zstdpool_convert_progress *p) {
+        auto *state = static_cast<Progress *>(user_data);
+        if (state->error) {
+            return; // it threw once: not called again
+        }
+        try {
+            state->progress(*p);
+        } catch (...) {
+            state->error = std::current_exception();
+        }
+    }
+
+    template <typename T> struct Collect {
+        std::vector<T> items;
+        std::exception_ptr error; // e.g. std::bad_alloc
+        std::vector<T> finish(zstdpool_status status) {
+            if (error) {
+                std::rethrow_exception(error);
+            }
+            detail::check(status);
+            return std::move(items);
+        }
+    };
+    static int32_t job_trampoline(void *user_data, const zstdpool_archive_job *job) {
+        auto *collected = static_cast<Collect<Job> *>(user_data);
+        try {
+            Job j;
+            j.id = job->id;
+            if (job->dirac_id >= 0) {
+                j.dirac_id = job->dirac_id;
+            }
+            if (job->success >= 0) {
+                j.success = job->success != 0;
+            }
+            collected->items.push_back(j);
+            return 0;
+        } catch (...) {
+            collected->error = std::current_exception();
+            return 1;
+        }
+    }
+    static int32_t name_trampoline(void *user_data, const char *name) {
+        auto *collected = static_cast<Collect<std::string> *>(user_data);
+        try {
+            collected->items.emplace_back(name);
+            return 0;
+        } catch (...) {
+            collected->error = std::current_exception();
+            return 1;
+        }
+    }
+
+    struct Writer {
+        WriteFn write;
+        std::exception_ptr error;
+    };
+    static int32_t write_trampoline(void *user_data, const uint8_t *data, size_t len) {
+        auto *writer = static_cast<Writer *>(user_data);
+        try {
+            writer->write(data, len);
+            return 0;
+        } catch (...) {
+            writer->error = std::current_exception();
+            return 1;
+        }
+    }
+
+    // Reads a file into a string or vector: its size first, then its bytes (again if it
+    // grew meanwhile, which a committed file does not).
+    template <typename Buffer>
+    void read_into(int64_t job, const std::string &name, Buffer &content) const {
+        const zstdpool_archive *handle = live();
+        const char *c_name = detail::c_str(name, "zstdpool::Archive::read: name");
+        size_t len = 0;
+        detail::check(zstdpool_archive_read(handle, job, c_name, nullptr, 0, &len));
+        for (;;) {
+            content.resize(len);
+            size_t cap = len;
+            if (cap == 0) {
+                return;
+            }
+            detail::check(zstdpool_archive_read(
+                handle, job, c_name, reinterpret_cast<uint8_t *>(&content[0]), cap, &len));
+            if (len <= cap) {
+                content.resize(len);
+                return;
+            }
+        }
+    }
+
+    static ArchiveReport report_of(zstdpool_archive_report *raw) {
+        std::unique_ptr<zstdpool_archive_report,
+                        detail::Deleter<zstdpool_archive_report, zstdpool_archive_report_free>>
+            report(raw);
+        ArchiveReport result;
+        detail::check(zstdpool_archive_report_counts(report.get(), &result.counts));
+        result.problems.reserve(static_cast<size_t>(result.counts.problems));
+        for (size_t i = 0; i < result.counts.problems; i++) {
+            zstdpool_archive_problem p{};
+            detail::check(zstdpool_archive_report_problem(report.get(), i, &p));
+            ArchiveProblem problem;
+            if (p.job >= 0) {
+                problem.job = p.job;
+            }
+            if (p.name != nullptr) {
+                problem.name = std::string(p.name);
+            }
+            problem.status = p.status;
+            problem.message = detail::string_of(p.message);
+            result.problems.push_back(std::move(problem));
+        }
+        return result;
+    }
+
+    std::unique_ptr<zstdpool_archive, detail::Deleter<zstdpool_archive, zstdpool_archive_free>>
+        handle_;
 };
 
 } // namespace zstdpool

@@ -7,8 +7,9 @@
 #   tests/c/run.sh --asan       combined; they run in that order)
 #   tests/c/run.sh --valgrind
 #
-# archive_test runs on data made here: job ZIPs from the gentree example (`--zip`), unzipped
-# with `unzip` (its reference), and a foreign SQLite database made with python3.
+# archive_test and cpp_wrapper_test run on data made here: job ZIPs from the gentree
+# example (`--zip`), unzipped with `unzip` (their reference), and a foreign SQLite database
+# made with python3.
 #
 # Environment: CC (default cc), CXX (default c++), SANITIZER_CC / SANITIZER_CXX (default
 # clang / clang++), PROFILE (release, the default, or debug). Ends with the line
@@ -82,7 +83,7 @@ build() { # build MODE C-COMPILER C++-COMPILER EXTRA-FLAGS...
 
 tests="api_test batch_test traps_test archive_test header_twice header_cpp cpp_wrapper_test"
 
-# The archive test's data (its only argument): a generated sub-production of job ZIPs, the
+# The archive tests' data (their only argument): a generated sub-production of job ZIPs, the
 # same unzipped (one flat folder per job: what every file must read back as), a source
 # with a bad ZIP, a file that is not a database and a SQLite database that is not ours.
 archive_data="$out/archive-data"
@@ -99,7 +100,7 @@ printf 'this is not a database.\n' >"$archive_data/not-a-db"
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("create table other (x)"); c.commit()' \
     "$archive_data/other.db"
 # The argument each test binary takes.
-test_args() { [ "$1" != archive_test ] || echo "$archive_data"; }
+test_args() { case "$1" in archive_test | cpp_wrapper_test) echo "$archive_data" ;; esac; }
 passed_total=0
 failed_total=0
 
