@@ -673,13 +673,9 @@ pub unsafe extern "C" fn zstdpool_archive_names(
         // SAFETY: the caller passes NULL or a live handle.
         let handle = unsafe { args::borrow(archive, "archive") }?;
         let each_name = each_name.ok_or_else(|| args::null("each_name"))?;
-        for name in handle.archive.names(job)? {
-            let name = lossy_cstring(name);
-            // SAFETY: the caller's callback with its own user_data; `name` lives during it.
-            if unsafe { each_name(user_data, name.as_ptr()) } != 0 {
-                break;
-            }
-        }
+        let names = handle.archive.names(job)?;
+        // SAFETY: the caller's callback and user_data, called on this thread.
+        unsafe { super::callback::call_each_name(each_name, user_data, names) };
         Ok(())
     });
     error::status("zstdpool_archive_names", result)
@@ -713,17 +709,9 @@ pub unsafe extern "C" fn zstdpool_archive_read(
         let name = unsafe { args::utf8(name, "name") }?;
         // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
         let len = unsafe { Out::new(len, "len") }?;
-        if buf.is_null() && cap > 0 {
-            return Err(args::null("buf"));
-        }
-        let content = handle.archive.read(job, name)?;
-        if cap >= content.len() && !content.is_empty() {
-            // SAFETY: `buf` is non-NULL (cap > 0) with `cap` writable bytes, the caller's
-            // promise, not aliased by any Rust object during the call.
-            let target = unsafe { std::slice::from_raw_parts_mut(buf, content.len()) };
-            target.copy_from_slice(&content);
-        }
-        len.write(content.len());
+        // SAFETY: the caller passes NULL (with cap 0) or `cap` writable bytes.
+        let buf = unsafe { args::SizedBuffer::new(buf, cap) }?;
+        buf.fill(&handle.archive.read(job, name)?, len);
         Ok(())
     });
     error::status("zstdpool_archive_read", result)

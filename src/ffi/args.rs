@@ -85,6 +85,37 @@ pub(crate) unsafe fn bytes<'a>(
     Ok(unsafe { std::slice::from_raw_parts(pointer, len) })
 }
 
+/// A caller's buffer for a result whose size it may not know: NULL with capacity 0 asks for
+/// the size only; the bytes are copied when they fit.
+pub(crate) struct SizedBuffer {
+    buf: *mut u8,
+    cap: usize,
+}
+
+impl SizedBuffer {
+    /// Checks the buffer argument `buf` of `cap` bytes.
+    ///
+    /// # Safety
+    /// A non-NULL `buf` must point to `cap` writable bytes, not aliased during the call.
+    pub unsafe fn new(buf: *mut u8, cap: usize) -> Result<SizedBuffer, Error> {
+        if buf.is_null() && cap > 0 {
+            return Err(null("buf"));
+        }
+        Ok(SizedBuffer { buf, cap })
+    }
+
+    /// Copies `bytes` into the buffer when they fit, and writes their size to `len`.
+    pub fn fill(self, bytes: &[u8], len: Out<usize>) {
+        if self.cap >= bytes.len() && !bytes.is_empty() {
+            // SAFETY: `buf` is non-NULL (cap > 0) with `cap` >= len writable bytes, not
+            // aliased (`SizedBuffer::new`'s caller's promise).
+            let target = unsafe { std::slice::from_raw_parts_mut(self.buf, bytes.len()) };
+            target.copy_from_slice(bytes);
+        }
+        len.write(bytes.len());
+    }
+}
+
 /// An out-parameter, checked for NULL when the call starts and written when it succeeds.
 pub(crate) struct Out<T>(NonNull<T>);
 

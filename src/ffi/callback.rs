@@ -31,6 +31,25 @@ pub(crate) type PutFn = unsafe extern "C" fn(*mut c_void, *const c_char, *const 
 /// A provider's user-data destructor (non-NULL).
 pub(crate) type FreeFn = unsafe extern "C" fn(*mut c_void);
 
+/// Calls the caller's name callback once per name, in order, until it returns nonzero.
+///
+/// # Safety
+/// `each_name` must be safe to call with `user_data` on this thread.
+pub(crate) unsafe fn call_each_name(
+    each_name: unsafe extern "C" fn(*mut c_void, *const c_char) -> i32,
+    user_data: *mut c_void,
+    names: impl IntoIterator<Item = String>,
+) {
+    for name in names {
+        let name = lossy_cstring(name);
+        // SAFETY: the caller's callback with its own user_data (this function's caller's
+        // promise); `name` is valid during the call.
+        if unsafe { each_name(user_data, name.as_ptr()) } != 0 {
+            break;
+        }
+    }
+}
+
 /// The caller's `user_data` pointer, opaque to the library: only handed back to callbacks.
 #[derive(Clone, Copy)]
 pub(crate) struct UserData(pub *mut c_void);

@@ -153,9 +153,8 @@ pub unsafe extern "C" fn zstdpool_provider_get(
         let name = unsafe { args::utf8(name, "name") }?;
         // SAFETY: the caller passes NULL or a pointer valid for writing a size_t.
         let len = unsafe { Out::new(len, "len") }?;
-        if buf.is_null() && cap > 0 {
-            return Err(args::null("buf"));
-        }
+        // SAFETY: the caller passes NULL (with cap 0) or `cap` writable bytes.
+        let buf = unsafe { args::SizedBuffer::new(buf, cap) }?;
         let dict = provider
             .inner
             .get(name)
@@ -166,13 +165,7 @@ pub unsafe extern "C" fn zstdpool_provider_get(
                     format!("no dictionary is stored under '{name}'"),
                 )
             })?;
-        if cap >= dict.len() && !dict.is_empty() {
-            // SAFETY: `buf` is non-NULL (cap > 0) with `cap` writable bytes, the caller's
-            // promise, not aliased by any Rust object during the call.
-            let out = unsafe { std::slice::from_raw_parts_mut(buf, dict.len()) };
-            out.copy_from_slice(&dict);
-        }
-        len.write(dict.len());
+        buf.fill(&dict, len);
         Ok(())
     });
     error::status("zstdpool_provider_get", result)
@@ -244,14 +237,8 @@ pub unsafe extern "C" fn zstdpool_provider_list(
             .inner
             .names()
             .map_err(|e| Error::new(ErrorKind::Provider, format!("listing: {e}")))?;
-        for name in names {
-            let name = super::strings::lossy_cstring(name);
-            // SAFETY: the caller's callback with its own user_data; `name` is valid during
-            // the call.
-            if unsafe { each_name(user_data, name.as_ptr()) } != 0 {
-                break;
-            }
-        }
+        // SAFETY: the caller's callback and user_data, called on this thread.
+        unsafe { super::callback::call_each_name(each_name, user_data, names) };
         Ok(())
     });
     error::status("zstdpool_provider_list", result)
