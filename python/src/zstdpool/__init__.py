@@ -64,6 +64,16 @@ and a pool dropped on one of its own worker threads is freed by another thread.
 The shared library: ``ZSTDPOOL_LIB`` (a path) overrides the one inside the package.
 """
 
+from ._archive import (
+    Archive,
+    ArchiveCategory,
+    ArchiveJob,
+    ArchiveProblem,
+    ArchiveRejection,
+    ArchiveReport,
+    ConvertProgress,
+    ConvertSummary,
+)
 from ._batch import compress_many, decompress_many
 from ._capi import (
     ABI_VERSION,
@@ -76,10 +86,22 @@ from ._capi import (
     free_user_data_fn,
     lib as _lib,
     library_path,
+    zstdpool_archive,
+    zstdpool_archive_category,
+    zstdpool_archive_counts,
+    zstdpool_archive_job,
+    zstdpool_archive_job_fn,
+    zstdpool_archive_problem,
+    zstdpool_archive_rejection,
+    zstdpool_archive_report,
     zstdpool_batch,
     zstdpool_batch_done_fn,
     zstdpool_category,
     zstdpool_config,
+    zstdpool_convert_progress,
+    zstdpool_convert_progress_fn,
+    zstdpool_convert_summary,
+    zstdpool_convert_totals,
     zstdpool_counts,
     zstdpool_dict_buffer,
     zstdpool_dict_get_fn,
@@ -125,6 +147,14 @@ from ._pool import (
 
 __all__ = [
     "ABI_VERSION",
+    "Archive",
+    "ArchiveCategory",
+    "ArchiveJob",
+    "ArchiveProblem",
+    "ArchiveRejection",
+    "ArchiveReport",
+    "ConvertProgress",
+    "ConvertSummary",
     "SIZE_UNKNOWN",
     "BatchError",
     "BatchItem",

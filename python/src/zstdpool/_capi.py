@@ -194,6 +194,86 @@ class zstdpool_category(Structure):
     ]
 
 
+class zstdpool_archive(Structure):
+    """Opaque."""
+
+
+class zstdpool_archive_report(Structure):
+    """Opaque."""
+
+
+class zstdpool_convert_summary(Structure):
+    """Opaque."""
+
+
+class zstdpool_convert_progress(Structure):
+    _fields_ = [
+        ("jobs_total", c_uint64),
+        ("jobs_converted", c_uint64),
+        ("jobs_skipped", c_uint64),
+        ("jobs_failed", c_uint64),
+        ("files", c_uint64),
+        ("raw_bytes", c_uint64),
+        ("frame_bytes", c_uint64),
+    ]
+
+
+class zstdpool_convert_totals(Structure):
+    _fields_ = [
+        ("progress", zstdpool_convert_progress),
+        ("dict_bytes", c_uint64),
+        ("frames_ratio", c_double),
+        ("archive_ratio", c_double),
+    ]
+
+
+class zstdpool_archive_category(Structure):
+    _fields_ = [
+        ("name", c_char_p),
+        ("files", c_uint64),
+        ("raw_bytes", c_uint64),
+        ("frame_bytes", c_uint64),
+        ("status", c_int32),
+        ("status_message", c_char_p),
+        ("dict_id", c_uint32),
+        ("dict_size", c_uint64),
+    ]
+
+
+class zstdpool_archive_rejection(Structure):
+    _fields_ = [
+        ("input", c_char_p),
+        ("job", c_int64),
+        ("name", c_char_p),
+        ("status", c_int32),
+        ("message", c_char_p),
+    ]
+
+
+class zstdpool_archive_job(Structure):
+    _fields_ = [("id", c_int64), ("dirac_id", c_int64), ("success", c_int32)]
+
+
+class zstdpool_archive_counts(Structure):
+    _fields_ = [
+        ("jobs", c_uint64),
+        ("files", c_uint64),
+        ("bytes", c_uint64),
+        ("without_checksum", c_uint64),
+        ("without_content_size", c_uint64),
+        ("problems", c_uint64),
+    ]
+
+
+class zstdpool_archive_problem(Structure):
+    _fields_ = [
+        ("job", c_int64),
+        ("name", c_char_p),
+        ("status", c_int32),
+        ("message", c_char_p),
+    ]
+
+
 zstdpool_status = c_int32
 zstdpool_option = c_int32
 
@@ -204,6 +284,8 @@ zstdpool_done_fn = CFUNCTYPE(None, c_void_p, c_char_p, c_int32, c_char_p, c_uint
 zstdpool_batch_done_fn = CFUNCTYPE(None, c_void_p, POINTER(zstdpool_batch))
 zstdpool_dict_get_fn = CFUNCTYPE(c_int32, c_void_p, c_char_p, POINTER(zstdpool_dict_buffer))
 zstdpool_dict_put_fn = CFUNCTYPE(c_int32, c_void_p, c_char_p, POINTER(c_uint8), c_size_t)
+zstdpool_convert_progress_fn = CFUNCTYPE(None, c_void_p, POINTER(zstdpool_convert_progress))
+zstdpool_archive_job_fn = CFUNCTYPE(c_int32, c_void_p, POINTER(zstdpool_archive_job))
 #: zstdpool_provider_callbacks_new's `void (*free_user_data)(void *user_data)`.
 free_user_data_fn = CFUNCTYPE(None, c_void_p)
 
@@ -296,6 +378,46 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "zstdpool_stats_category": (
         zstdpool_status, [_P(zstdpool_stats), c_size_t, _P(zstdpool_category)]),
     "zstdpool_stats_free": (None, [_P(zstdpool_stats)]),
+    "zstdpool_archive_open": (zstdpool_status, [c_char_p, _P(_P(zstdpool_archive))]),
+    "zstdpool_archive_open_read_only": (zstdpool_status, [c_char_p, _P(_P(zstdpool_archive))]),
+    "zstdpool_archive_close": (zstdpool_status, [_P(zstdpool_archive)]),
+    "zstdpool_archive_free": (None, [_P(zstdpool_archive)]),
+    "zstdpool_convert_config_new": (zstdpool_status, [_P(_P(zstdpool_config))]),
+    "zstdpool_archive_convert": (
+        zstdpool_status,
+        [_P(zstdpool_archive), c_char_p, _P(zstdpool_config), zstdpool_convert_progress_fn,
+         c_void_p, _P(_P(zstdpool_convert_summary))]),
+    "zstdpool_convert_summary_totals": (
+        zstdpool_status, [_P(zstdpool_convert_summary), _P(zstdpool_convert_totals)]),
+    "zstdpool_convert_summary_category_count": (c_size_t, [_P(zstdpool_convert_summary)]),
+    "zstdpool_convert_summary_category": (
+        zstdpool_status,
+        [_P(zstdpool_convert_summary), c_size_t, _P(zstdpool_archive_category)]),
+    "zstdpool_convert_summary_rejection_count": (c_size_t, [_P(zstdpool_convert_summary)]),
+    "zstdpool_convert_summary_rejection": (
+        zstdpool_status,
+        [_P(zstdpool_convert_summary), c_size_t, _P(zstdpool_archive_rejection)]),
+    "zstdpool_convert_summary_free": (None, [_P(zstdpool_convert_summary)]),
+    "zstdpool_archive_jobs": (
+        zstdpool_status, [_P(zstdpool_archive), zstdpool_archive_job_fn, c_void_p]),
+    "zstdpool_archive_names": (
+        zstdpool_status, [_P(zstdpool_archive), c_int64, zstdpool_name_fn, c_void_p]),
+    "zstdpool_archive_read": (
+        zstdpool_status,
+        [_P(zstdpool_archive), c_int64, c_char_p, _P(c_uint8), c_size_t, _P(c_size_t)]),
+    "zstdpool_archive_read_to": (
+        zstdpool_status,
+        [_P(zstdpool_archive), c_int64, c_char_p, zstdpool_write_fn, c_void_p, _P(c_uint64)]),
+    "zstdpool_archive_verify": (
+        zstdpool_status, [_P(zstdpool_archive), _P(_P(zstdpool_archive_report))]),
+    "zstdpool_archive_extract": (
+        zstdpool_status, [_P(zstdpool_archive), c_char_p, _P(_P(zstdpool_archive_report))]),
+    "zstdpool_archive_report_counts": (
+        zstdpool_status, [_P(zstdpool_archive_report), _P(zstdpool_archive_counts)]),
+    "zstdpool_archive_report_problem": (
+        zstdpool_status,
+        [_P(zstdpool_archive_report), c_size_t, _P(zstdpool_archive_problem)]),
+    "zstdpool_archive_report_free": (None, [_P(zstdpool_archive_report)]),
 }
 
 
