@@ -12,7 +12,7 @@ use super::shared::{Processor, Shared};
 use super::stage::Stage;
 use crate::entry::Rejection;
 use crate::error::{Error, ErrorKind};
-use crate::libzstd::{CCtx, DCtx, HeaderParse, frame_header};
+use crate::libzstd::{HeaderParse, frame_header};
 
 /// Contexts for one-shot calls, taken and given back by the calling threads.
 #[derive(Default)]
@@ -68,13 +68,7 @@ impl Shared {
         {
             return Ok(p);
         }
-        let created = match self.mode {
-            Mode::Compress => {
-                CCtx::new(self.config.level, self.config.checksum).map(Processor::Compress)
-            }
-            Mode::Decompress => DCtx::new().map(Processor::Decompress),
-        };
-        created.map_err(|e| {
+        self.new_processor().map_err(|e| {
             Error::new(
                 ErrorKind::Zstd,
                 format!("creating a zstd context failed: {e}"),

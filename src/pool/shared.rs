@@ -183,6 +183,16 @@ impl Shared {
         list.extend(rejections.into_iter().take(room));
     }
 
+    /// A new zstd context for the pool's direction, level and checksum setting.
+    pub fn new_processor(&self) -> Result<Processor, crate::libzstd::ZstdError> {
+        match self.mode {
+            Mode::Compress => {
+                CCtx::new(self.config.level, self.config.checksum).map(Processor::Compress)
+            }
+            Mode::Decompress => DCtx::new().map(Processor::Decompress),
+        }
+    }
+
     /// Queues a task for the workers.
     pub fn send(&self, task: Task) {
         let urgent = matches!(task, Task::Load { .. } | Task::Train { .. });

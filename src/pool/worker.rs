@@ -20,7 +20,6 @@ use super::task::Task;
 use super::{Lifecycle, Mode};
 use crate::entry::{EntryDone, EntryResult};
 use crate::error::{Error, ErrorKind, panic_message};
-use crate::libzstd::{CCtx, DCtx};
 use crate::trainer::{self, TrainingOutcome};
 
 pub(super) mod errors;
@@ -153,12 +152,7 @@ pub(crate) fn processor(
     let loaded = shared.loaded_dicts.load(Ordering::Relaxed);
     shared
         .processors
-        .exchange(kept, dict_id, loaded, || match shared.mode {
-            Mode::Compress => {
-                CCtx::new(shared.config.level, shared.config.checksum).map(Processor::Compress)
-            }
-            Mode::Decompress => DCtx::new().map(Processor::Decompress),
-        })
+        .exchange(kept, dict_id, loaded, || shared.new_processor())
 }
 
 /// Runs one job's entry through a processor, then flushes its output.
