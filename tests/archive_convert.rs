@@ -344,6 +344,9 @@ fn a_full_disk_stops_the_conversion_and_a_rerun_completes_it() {
         "{converted} jobs before the disk filled"
     );
     drop(partial);
+    // The limit is in bytes: it holds when the conversion changed the page size.
+    let size = std::fs::metadata(&db).unwrap().len();
+    assert!((300 << 10..=400 << 10).contains(&size), "{size} bytes");
     // Jobs end in the order the workers finish them, not in input order: whichever jobs
     // were committed must be whole.
     let present: Vec<usize> = (0..30)
@@ -385,4 +388,34 @@ fn dictionaries_pay_for_themselves_at_every_size() {
             "{jobs} jobs: {with:.3} with dictionaries, {without:.3} without"
         );
     }
+}
+
+fn page_size(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A small sub-production gets 1 KiB pages (less slack in its few tables); a rerun into
+/// the archive, which has rows, keeps the page size it has.
+#[test]
+fn a_fresh_archive_gets_the_page_size_of_its_volume() {
+    let dir = TempDir::new("convert-pages");
+    let spec = spec(6);
+    let src = dir.0.join("src");
+    write_log_store(&spec, &src).unwrap();
+    let db = dir.0.join("archive.db");
+    drop(Archive::open(&db).unwrap());
+    assert_eq!(page_size(&db), 4096, "SQLite's default, before converting");
+    let (first, _) = run(&src, &db);
+    assert_eq!(first.totals.jobs_converted, 6);
+    assert_eq!(page_size(&db), 1024);
+    let (again, _) = run(&src, &db);
+    assert_eq!(
+        (again.totals.jobs_converted, again.totals.jobs_skipped),
+        (0, 6)
+    );
+    assert_eq!(page_size(&db), 1024);
+    assert_holds(&db, &spec, 0..6);
 }

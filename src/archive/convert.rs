@@ -92,7 +92,10 @@ pub fn convert(
     let without_dictionary = archive.categories_without_dictionary()?;
     let provider: Arc<dyn crate::DictProvider> = archive.clone();
     let pool = Pool::compressor(config, provider)?;
-    for (category, (bytes, files)) in super::volumes::category_volumes(&sources) {
+    let volumes = super::volumes::category_volumes(&sources);
+    let raw: u64 = volumes.values().map(|(bytes, _)| bytes).sum();
+    archive.set_page_size_if_empty(super::schema::page_size_for(raw))?;
+    for (category, (bytes, files)) in volumes {
         pool.set_category_volume(&category, bytes, files);
     }
     let budget = Budget::new(options.max_waiting_rows.max(1), options.max_waiting_bytes);

@@ -54,6 +54,19 @@ const TABLES: [(&str, &[Column]); 3] = [
     ),
 ];
 
+/// Below this raw volume a conversion writes small pages (see [`page_size_for`]).
+const SMALL_ARCHIVE_RAW: u64 = 64 << 20;
+
+/// The page size for an archive of `raw` bytes of logs. Every table and index takes at
+/// least one page and its last page is part empty, which weighs in a small archive: 1 KiB
+/// pages make a 10-job sub-production's database 8 % smaller than 4 KiB ones (225 against
+/// 246 KB). In a large one, 8 KiB pages hold more rows per page and make the index
+/// shallower (1,000 jobs: 5.4 % over frames and dictionaries against 5.9 %; 10,000 jobs:
+/// 4.8 % against 5.5 %; 16 and 64 KiB give more again). Measured with `archive_bench`.
+pub(crate) fn page_size_for(raw: u64) -> u32 {
+    if raw < SMALL_ARCHIVE_RAW { 1024 } else { 8192 }
+}
+
 /// Settings of every connection the archive opens. `foreign_keys` makes SQLite enforce the
 /// schema's references (a data row never points to a missing job or dictionary);
 /// `busy_timeout` lets a second process wait for a writer instead of failing at once.

@@ -13,6 +13,8 @@ use crate::error::{Error, ErrorKind};
 
 /// The largest log the reader decompresses by default (4 GiB, as the pool's default).
 const DEFAULT_MAX_LOG_SIZE: u64 = 4 << 30;
+/// SQLite's `max_page_count` when nobody limited it.
+const SQLITE_DEFAULT_MAX_PAGES: u32 = 0xffff_fffe;
 
 /// One row of the `job` table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +136,39 @@ impl Archive {
         let pages = (bytes / page_size.unsigned_abs().max(1)).max(1);
         conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
             .map_err(self.sql(doing))
+    }
+
+    /// Gives an archive that holds no row yet (no dictionary, job or log) pages of
+    /// `page_size` bytes; an archive with rows keeps its own (SQLite fixes the page size
+    /// when the first table is written, so the empty schema is rewritten). Returns whether
+    /// the size changed. A size limit set by [`Archive::limit_size`] keeps its bytes.
+    pub(crate) fn set_page_size_if_empty(&self, page_size: u32) -> Result<bool, Error> {
+        let conn = self.conn();
+        let doing = "choosing the page size";
+        let (rows, current, max_pages): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM dict) + (SELECT count(*) FROM job) \
+                 + (SELECT count(*) FROM data), \
+                 (SELECT page_size FROM pragma_page_size), \
+                 (SELECT max_page_count FROM pragma_max_page_count)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(self.sql(doing))?;
+        if rows > 0 || current == i64::from(page_size) {
+            return Ok(false);
+        }
+        // WAL fixes the page size: leave it, rewrite the empty file, come back.
+        schema::leave_write_mode(&conn, &self.label)?;
+        conn.execute_batch(&format!("PRAGMA page_size = {page_size}; VACUUM;"))
+            .map_err(self.sql(doing))?;
+        schema::enter_write_mode(&conn, &self.label)?;
+        if max_pages < i64::from(SQLITE_DEFAULT_MAX_PAGES) {
+            let pages = max_pages.saturating_mul(current) / i64::from(page_size);
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+                .map_err(self.sql(doing))?;
+        }
+        Ok(true)
     }
 
     /// Finishes writing: moves the write-ahead log into the database file, which is then
