@@ -10,13 +10,13 @@ use crossbeam_channel::Sender;
 
 use super::budget::Budget;
 use super::category::category_of_name;
-use super::content::{ContentReader, ErrorSlot};
+use super::content::{ContentReader, NotesSlot};
 use super::frame_buffer::FrameBuffer;
 use super::job_load::{LoadedJob, load_job};
 use super::job_source::{JobSource, job_sources};
 use super::store::{Archive, JobRow};
 use super::summary::{CategorySummary, ConvertSummary, Progress, Rejected};
-use super::writer::{BatchBounds, FileMeta, Message, Writer};
+use super::writer::{BatchBounds, Compressed, FileMeta, Message, Writer};
 use crate::config::Config;
 use crate::entry::Entry;
 use crate::error::{Error, ErrorKind};
@@ -285,8 +285,9 @@ impl Producer<'_> {
             input: source.path.clone(),
             row: JobRow {
                 id: job.number,
-                dirac_id: job.facts.dirac_id,
-                success: job.facts.success,
+                // Filled in by the files that say them (see `ReadNotes`).
+                dirac_id: None,
+                success: None,
             },
             files,
         });
@@ -294,21 +295,26 @@ impl Producer<'_> {
         for (index, (file, category)) in job.files.into_iter().zip(categories).enumerate() {
             let output = FrameBuffer::default();
             let frame = output.clone();
-            let inflate_error = ErrorSlot::default();
-            let failed = Arc::clone(&inflate_error);
+            let notes = NotesSlot::default();
+            let read = Arc::clone(&notes);
             let done = self.sender.clone();
             let dict_name =
                 (!self.without_dictionary.contains(&category)).then_some(category.as_str());
-            let input = ContentReader::new(file.content, inflate_error);
+            let input = ContentReader::new(&file.name, file.content, notes);
             let entry = Entry::new(format!("{label}: {}", file.name), dict_name, input, output)
                 .with_size(file.size)
                 .on_complete(move |result| {
+                    let mut notes = read.lock().unwrap_or_else(|e| e.into_inner());
                     let result = match result {
-                        Ok(finished) => Ok((frame.take(), finished.dict_id)),
-                        Err(rejection) => {
-                            let precise = failed.lock().unwrap_or_else(|e| e.into_inner()).take();
-                            Err(precise.unwrap_or_else(|| rejection.error.clone()))
-                        }
+                        Ok(finished) => Ok(Compressed {
+                            frame: frame.take(),
+                            dict_id: finished.dict_id,
+                            facts: notes.facts,
+                        }),
+                        Err(rejection) => Err(notes
+                            .error
+                            .take()
+                            .unwrap_or_else(|| rejection.error.clone())),
                     };
                     let _ = done.send(Message::File { seq, index, result });
                 });

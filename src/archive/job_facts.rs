@@ -12,19 +12,49 @@ impl JobFacts {
     /// The facts of a job from its files, (name, content): the DIRAC id from `job.info`,
     /// success from every `summary*.xml` with a `<success>` element: all True gives true,
     /// any other value false, none NULL.
+    #[cfg(test)]
     pub(crate) fn of<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>) -> JobFacts {
-        let mut facts = JobFacts::default();
-        for (name, data) in files {
-            if name == "job.info" {
-                facts.dirac_id = facts.dirac_id.or_else(|| dirac_id(data));
-            } else if name.starts_with("summary") && name.ends_with(".xml") {
-                if let Some(step) = step_success(data) {
-                    facts.success = Some(facts.success.unwrap_or(true) && step);
-                }
-            }
-        }
-        facts
+        files.fold(JobFacts::default(), |facts, (name, data)| {
+            facts.merge(JobFacts::of_file(name, data))
+        })
     }
+
+    /// What one file says: `job.info` its DIRAC id, a summary XML its step's success.
+    pub(crate) fn of_file(name: &str, data: &[u8]) -> JobFacts {
+        if name == "job.info" {
+            JobFacts {
+                dirac_id: dirac_id(data),
+                success: None,
+            }
+        } else if gives_success(name) {
+            JobFacts {
+                dirac_id: None,
+                success: step_success(data),
+            }
+        } else {
+            JobFacts::default()
+        }
+    }
+
+    /// The facts of two sets of files: the first DIRAC id, success when both succeeded.
+    pub(crate) fn merge(self, other: JobFacts) -> JobFacts {
+        JobFacts {
+            dirac_id: self.dirac_id.or(other.dirac_id),
+            success: match (self.success, other.success) {
+                (Some(a), Some(b)) => Some(a && b),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+}
+
+/// True for the files whose content gives a job fact (see [`JobFacts::of_file`]).
+pub(crate) fn gives_facts(name: &str) -> bool {
+    name == "job.info" || gives_success(name)
+}
+
+fn gives_success(name: &str) -> bool {
+    name.starts_with("summary") && name.ends_with(".xml")
 }
 
 /// The number in the `/JobID = N` line of a `job.info`.

@@ -1,9 +1,8 @@
 //! Reading one job input: its files (name, size, content), its job number and facts, every
 //! bad file named with its own error kind.
 
-use super::content::{Content, JobFile};
+use super::content::JobFile;
 use super::folder_job::read_folder;
-use super::job_facts::JobFacts;
 use super::job_source::{JobSource, SourceKind};
 use super::names::{job_number_of_files, job_number_of_input};
 use super::zip_job::read_zip;
@@ -15,15 +14,13 @@ pub(crate) struct LoadedJob {
     pub(crate) number: i64,
     /// Its files, in the input's order.
     pub(crate) files: Vec<JobFile>,
-    /// DIRAC id and success, as the files say them.
-    pub(crate) facts: JobFacts,
 }
 
 /// Reads job `source`, no file larger than `limit` bytes (a larger one, e.g. a ZIP bomb,
 /// is `TooLarge` and is inflated no further than the limit). `Err` lists every problem
 /// found: a job with any bad file is not converted at all. ZIP entries are checked here
 /// (names, encryption, method, recorded size) and inflated later, by the pool's workers,
-/// except the files the job row needs (`job.info`, `summary*.xml`).
+/// which also find the job row's facts in `job.info` and the summaries.
 pub(crate) fn load_job(source: &JobSource, limit: u64) -> Result<LoadedJob, Vec<Error>> {
     let label = source.label();
     let (folder, files) = match source.kind {
@@ -44,15 +41,7 @@ pub(crate) fn load_job(source: &JobSource, limit: u64) -> Result<LoadedJob, Vec<
         None => job_number_of_files(&label, files.iter().map(|f| f.name.as_str()))
             .map_err(|e| vec![e])?,
     };
-    let facts = JobFacts::of(files.iter().filter_map(|f| match &f.content {
-        Content::Bytes(data) => Some((f.name.as_str(), data.as_slice())),
-        Content::Zipped(_) => None,
-    }));
-    Ok(LoadedJob {
-        number,
-        files,
-        facts,
-    })
+    Ok(LoadedJob { number, files })
 }
 
 /// The error of a file larger than the limit (for a ZIP entry, e.g. a ZIP bomb, inflated

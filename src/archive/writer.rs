@@ -9,6 +9,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::budget::Budget;
+use super::job_facts::JobFacts;
 use super::rows::{DictRows, NewFile, NewJob};
 use super::store::{Archive, JobRow};
 use super::summary::{Progress, Rejected};
@@ -26,16 +27,23 @@ pub(crate) enum Message {
         row: JobRow,
         files: Vec<FileMeta>,
     },
-    /// One file of job `seq` is done: its frame and dictionary id, or its error.
+    /// One file of job `seq` is done: its frame, or its error.
     File {
         seq: usize,
         index: usize,
-        result: Result<(Vec<u8>, u32), Error>,
+        result: Result<Compressed, Error>,
     },
     /// A job already in the archive.
     Skipped,
     /// A job input refused before compression, with every reason.
     Refused(Vec<Rejected>),
+}
+
+/// One file compressed: its frame, the dictionary id it used, the job facts it gave.
+pub(crate) struct Compressed {
+    pub(crate) frame: Vec<u8>,
+    pub(crate) dict_id: u32,
+    pub(crate) facts: JobFacts,
 }
 
 /// What the writer knows of one file before it is compressed.
@@ -184,12 +192,19 @@ impl<'a, F: FnMut(&Progress)> Writer<'a, F> {
         }
     }
 
-    fn file_done(&mut self, seq: usize, index: usize, result: Result<(Vec<u8>, u32), Error>) {
+    fn file_done(&mut self, seq: usize, index: usize, result: Result<Compressed, Error>) {
         let Some(job) = self.pending.get_mut(&seq) else {
             return;
         };
         match result {
-            Ok(frame) => job.frames[index] = Some(frame),
+            Ok(done) => {
+                let facts = done.facts.merge(JobFacts {
+                    dirac_id: job.row.dirac_id,
+                    success: job.row.success,
+                });
+                (job.row.dirac_id, job.row.success) = (facts.dirac_id, facts.success);
+                job.frames[index] = Some((done.frame, done.dict_id));
+            }
             Err(error) => job.errors.push(Rejected {
                 input: job.input.clone(),
                 job: Some(job.row.id),

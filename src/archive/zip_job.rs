@@ -9,17 +9,11 @@ use std::sync::Arc;
 use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 
-use super::content::{Content, JobFile, ZippedEntry};
+use super::content::{Content, JobFile, Zip, ZippedEntry};
 use super::job_load::too_large;
 use super::names::check_file_name;
 use super::zip_names::{central_names, first_duplicate};
 use crate::error::{Error, ErrorKind};
-
-/// True for the files whose content the job row needs (read at once, not by the pool).
-fn needed_for_job_row(name: &str) -> bool {
-    name == "job.info" || (name.starts_with("summary") && name.ends_with(".xml"))
-}
-
 /// The files of a ZIP, with its top-level folder (stripped from the names) if all its
 /// entries are in one.
 pub(crate) fn read_zip(
@@ -31,7 +25,7 @@ pub(crate) fn read_zip(
     let bytes: Arc<[u8]> = fs::read(path)
         .map_err(|e| one(ErrorKind::Read, format!("cannot read: {e}")))?
         .into();
-    let mut zip = ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| {
+    let mut zip: Zip = ZipArchive::new(Cursor::new(Arc::clone(&bytes))).map_err(|e| {
         if bytes.starts_with(b"PK") {
             one(
                 ErrorKind::CorruptZip,
@@ -90,11 +84,9 @@ pub(crate) fn read_zip(
                 ))
             } else if size > limit {
                 Err(too_large(&what, limit))
-            } else if needed_for_job_row(&name) {
-                inflate(&mut zip, index, &what, limit).map(Content::Bytes)
             } else {
                 Ok(Content::Zipped(ZippedEntry {
-                    zip: Arc::clone(&bytes),
+                    zip: zip.clone(),
                     index,
                     what,
                     limit,
@@ -124,25 +116,14 @@ fn common_folder<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<String>
     (all && !first.is_empty()).then(|| first.to_owned())
 }
 
-/// Inflates a ZIP entry kept for later (see [`ZippedEntry`]).
+/// Inflates a ZIP entry kept for later (see [`ZippedEntry`]): at most its limit, its
+/// CRC-32 checked.
 pub(crate) fn inflate_entry(entry: &ZippedEntry) -> Result<Vec<u8>, Error> {
-    let mut zip = ZipArchive::new(Cursor::new(&entry.zip[..])).map_err(|e| {
-        Error::new(
-            ErrorKind::CorruptZip,
-            format!("{}: corrupt ZIP file: {e}", entry.what),
-        )
-    })?;
-    inflate(&mut zip, entry.index, &entry.what, entry.limit)
-}
-
-/// Inflates entry `index`, at most `limit` bytes, its CRC-32 checked.
-fn inflate(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    index: usize,
-    what: &str,
-    limit: u64,
-) -> Result<Vec<u8>, Error> {
-    let entry = zip.by_index(index).map_err(|e| zip_error(what, "", &e))?;
+    let (what, limit) = (entry.what.as_str(), entry.limit);
+    let mut zip = entry.zip.clone();
+    let entry = zip
+        .by_index(entry.index)
+        .map_err(|e| zip_error(what, "", &e))?;
     let mut data = Vec::with_capacity(usize::try_from(entry.size().min(limit)).unwrap_or(0));
     entry
         .take(limit.saturating_add(1))
