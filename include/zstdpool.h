@@ -1575,6 +1575,33 @@ zstdpool_status zstdpool_pool_run_batch(struct zstdpool_pool *pool,
                                         struct zstdpool_batch **out);
 
 /**
+ * As zstdpool_pool_run_batch(), but entry i's output is written straight into the
+ * capacities[i] bytes at outputs[i] when it fits there: decompressing, a single frame
+ * whose header records a content size of at most capacities[i] (as zstd writes them);
+ * compressing, capacities[i] of at least ZSTD_compressBound(sizes[i]). Otherwise (and
+ * for outputs[i] NULL, or entries of a category that trained during the call) it is in
+ * the batch's memory, as with zstdpool_pool_run_batch(). zstdpool_batch_entry() and
+ * zstdpool_batch_entries() say where each output is: data == outputs[i] when it went
+ * there. For bindings, which can then decode into the objects they return, with no copy.
+ *
+ * The caller lends outputs[i] (writable, used by nothing else) until it frees *out with
+ * zstdpool_batch_free(); the bytes past an output's length are left as they were.
+ *
+ * Errors: as zstdpool_pool_run_batch(), and ZSTDPOOL_ERR_INVALID_ARGUMENT if outputs or
+ * capacities is NULL with count > 0. Thread-safety: any thread, concurrently with other
+ * calls.
+ */
+zstdpool_status zstdpool_pool_run_batch_into(struct zstdpool_pool *pool,
+                                             size_t count,
+                                             const char *const *names,
+                                             const char *const *dict_names,
+                                             const uint8_t *const *data,
+                                             const size_t *sizes,
+                                             uint8_t *const *outputs,
+                                             const size_t *capacities,
+                                             struct zstdpool_batch **out);
+
+/**
  * Compresses or decompresses one entry now, on the calling thread: for random access
  * (reading one log back), where a trip through the workers would cost more than the
  * entry. Uses the pool's prepared dictionary for dict_name (NULL: none when compressing;

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::entry::Rejection;
+pub use crate::libzstd::Destination;
 
 /// Where a batch's entries come from, by index: each entry's name, category (dictionary
 /// name) and data. The pool reads them from its workers until the batch is done, so the
@@ -25,6 +26,14 @@ pub trait BatchSource: Send + Sync + 'static {
     fn dict_name(&self, index: usize) -> Option<&str>;
     /// Entry `index`'s input: raw data to compress, or zstd frames to decompress.
     fn data(&self, index: usize) -> &[u8];
+    /// Memory of the caller's for entry `index`'s output (asked once per entry): the pool
+    /// writes the output there when it fits (decompressing: one frame recording a content
+    /// size up to its capacity; compressing: a capacity of at least `compress_bound` of the
+    /// input), else into the batch's own memory. [`BatchOutput::get`] says where it is.
+    fn destination(&self, index: usize) -> Option<Destination> {
+        let _ = index;
+        None
+    }
 }
 
 /// One entry of a [`Batch`] built in Rust.
@@ -71,6 +80,8 @@ pub(crate) enum Slot {
         start: usize,
         len: usize,
     },
+    /// The first `len` bytes of the caller's destination.
+    Placed { at: Destination, len: usize },
     /// Rejected.
     Rejected(Box<Rejection>),
 }
@@ -105,6 +116,7 @@ impl BatchOutput {
             Slot::Output { buffer, start, len } => {
                 Ok(&self.buffers[*buffer as usize][*start..*start + *len])
             }
+            Slot::Placed { at, len } => Ok(at.written(*len)),
             Slot::Rejected(rejection) => Err(rejection),
             Slot::Pending => unreachable!("a batch's output exists once every entry ended"),
         }

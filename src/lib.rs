@@ -28,7 +28,7 @@ pub mod libzstd;
 #[allow(unsafe_code)]
 pub mod ffi;
 
-pub use batch::{BatchItem, BatchOutput, BatchSource};
+pub use batch::{BatchItem, BatchOutput, BatchSource, Destination};
 pub use config::{Config, ConfigError, TrainingConfig};
 pub use entry::{Entry, EntryDone, EntryResult, Rejection};
 pub use error::{Error, ErrorKind};

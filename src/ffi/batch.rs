@@ -12,7 +12,7 @@ use super::error::{self, zstdpool_status};
 use super::handle::{self, PoolRef, zstdpool_pool};
 use super::panic;
 use super::strings::lossy_cstring;
-use crate::batch::{BatchOutput, BatchSource};
+use crate::batch::{BatchOutput, BatchSource, Destination};
 use crate::error::{Error, ErrorKind};
 
 /// The outputs of a batch (opaque), in the order of its entries: each entry's output bytes
@@ -51,11 +51,14 @@ impl zstdpool_batch {
 pub type zstdpool_batch_done_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, batch: *mut zstdpool_batch)>;
 
-/// The entries of a C batch: pointers the caller lends until the batch is done.
+/// The entries of a C batch: pointers the caller lends until the batch is done, and the
+/// memory it lends for the outputs (zstdpool_pool_run_batch_into()) until it frees them.
 struct CBatch {
     names: Vec<*const c_char>,
     dict_names: Vec<Option<(*const u8, usize)>>,
     data: Vec<(*const u8, usize)>,
+    /// Empty when the caller lends none.
+    outputs: Vec<(*mut u8, usize)>,
 }
 
 // SAFETY: the pointers are only read, and the caller promised (zstdpool_pool_add_batch's
@@ -90,6 +93,13 @@ impl BatchSource for CBatch {
         // unchanged until the batch is done (the caller's promise).
         unsafe { std::slice::from_raw_parts(pointer, len) }
     }
+    fn destination(&self, index: usize) -> Option<Destination> {
+        let &(pointer, capacity) = self.outputs.get(index)?;
+        // SAFETY: zstdpool_pool_run_batch_into()'s caller lends `capacity` writable bytes at
+        // `pointer` (or NULL), touched by nothing else until it frees the batch's outputs,
+        // which own this destination; the pool asks once per entry.
+        unsafe { Destination::new(pointer, capacity) }
+    }
 }
 
 /// Reads and checks a batch's arrays.
@@ -108,6 +118,7 @@ unsafe fn c_batch(
             names: Vec::new(),
             dict_names: Vec::new(),
             data: Vec::new(),
+            outputs: Vec::new(),
         });
     }
     let array = |pointer: bool, name: &str| {
@@ -144,6 +155,7 @@ unsafe fn c_batch(
         names: Vec::with_capacity(count),
         dict_names: Vec::with_capacity(count),
         data: Vec::with_capacity(count),
+        outputs: Vec::new(),
     };
     for i in 0..count {
         // SAFETY: the caller passes NULL or NUL-terminated strings.
@@ -244,16 +256,90 @@ pub unsafe extern "C" fn zstdpool_pool_run_batch(
     // SAFETY: the caller passes NULL or a live handle.
     let pool = unsafe { PoolRef::new(pool) };
     handle::call("zstdpool_pool_run_batch", pool, |handle| {
+        // SAFETY: the caller's arrays, valid during the call, which outlasts the batch.
+        let batch = unsafe { c_batch(count, names, dict_names, data, sizes) }?;
+        // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
+        unsafe { run(handle, "zstdpool_pool_run_batch", batch, out) }
+    })
+}
+
+/// As zstdpool_pool_run_batch(), but entry i's output is written straight into the
+/// capacities[i] bytes at outputs[i] when it fits there: decompressing, a single frame
+/// whose header records a content size of at most capacities[i] (as zstd writes them);
+/// compressing, capacities[i] of at least ZSTD_compressBound(sizes[i]). Otherwise (and
+/// for outputs[i] NULL, or entries of a category that trained during the call) it is in
+/// the batch's memory, as with zstdpool_pool_run_batch(). zstdpool_batch_entry() and
+/// zstdpool_batch_entries() say where each output is: data == outputs[i] when it went
+/// there. For bindings, which can then decode into the objects they return, with no copy.
+///
+/// The caller lends outputs[i] (writable, used by nothing else) until it frees *out with
+/// zstdpool_batch_free(); the bytes past an output's length are left as they were.
+///
+/// Errors: as zstdpool_pool_run_batch(), and ZSTDPOOL_ERR_INVALID_ARGUMENT if outputs or
+/// capacities is NULL with count > 0. Thread-safety: any thread, concurrently with other
+/// calls.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn zstdpool_pool_run_batch_into(
+    pool: *mut zstdpool_pool,
+    count: usize,
+    names: *const *const c_char,
+    dict_names: *const *const c_char,
+    data: *const *const u8,
+    sizes: *const usize,
+    outputs: *const *mut u8,
+    capacities: *const usize,
+    out: *mut *mut zstdpool_batch,
+) -> zstdpool_status {
+    // SAFETY: the caller passes NULL or a live handle.
+    let pool = unsafe { PoolRef::new(pool) };
+    handle::call("zstdpool_pool_run_batch_into", pool, |handle| {
+        // SAFETY: the caller's arrays, valid during the call, which outlasts the batch.
+        let mut batch = unsafe { c_batch(count, names, dict_names, data, sizes) }?;
+        if count > 0 {
+            if outputs.is_null() {
+                return Err(args::null("outputs"));
+            }
+            if capacities.is_null() {
+                return Err(args::null("capacities"));
+            }
+            // SAFETY: non-NULL, and the caller passes `count` elements in each array.
+            let (outputs, capacities) = unsafe {
+                (
+                    std::slice::from_raw_parts(outputs, count),
+                    std::slice::from_raw_parts(capacities, count),
+                )
+            };
+            batch.outputs = outputs
+                .iter()
+                .copied()
+                .zip(capacities.iter().copied())
+                .collect();
+        }
+        // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
+        unsafe { run(handle, "zstdpool_pool_run_batch_into", batch, out) }
+    })
+}
+
+/// Runs `batch` and waits for it (zstdpool_pool_run_batch() and _into()).
+///
+/// # Safety
+/// `out` is NULL or valid for writing a pointer.
+unsafe fn run(
+    handle: &zstdpool_pool,
+    function: &str,
+    batch: CBatch,
+    out: *mut *mut zstdpool_batch,
+) -> Result<(), Error> {
+    {
         // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
         let out = unsafe { Out::new(out, "out") }?;
         if handle.pool().on_own_worker() {
             return Err(Error::new(
                 ErrorKind::WouldDeadlock,
-                "zstdpool_pool_run_batch called from one of the pool's own callbacks would deadlock",
+                format!("{function} called from one of the pool's own callbacks would deadlock"),
             ));
         }
-        // SAFETY: the caller's arrays, valid during the call, which outlasts the batch.
-        let batch = unsafe { c_batch(count, names, dict_names, data, sizes) }?;
         let (sender, receiver) = mpsc::channel();
         let added = handle.pool().add_batch(batch, move |output| {
             let _ = sender.send(output);
@@ -267,7 +353,7 @@ pub unsafe extern "C" fn zstdpool_pool_run_batch(
             .map_err(|_| Error::new(ErrorKind::Panic, "internal error: the batch never ended"))?;
         out.write(Box::into_raw(Box::new(zstdpool_batch::new(output))));
         Ok(())
-    })
+    }
 }
 
 /// Compresses or decompresses one entry now, on the calling thread: for random access

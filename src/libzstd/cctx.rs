@@ -3,6 +3,7 @@
 use std::io::{self, Read, Write};
 use std::ptr::NonNull;
 
+use super::destination::Destination;
 use super::dict::CDict;
 use super::error::ZstdError;
 
@@ -267,25 +268,57 @@ impl CCtx {
     ) -> Result<usize, ZstdError> {
         let bound = super::compress_bound(src.len());
         dst.reserve(bound);
-        self.begin(dict, Some(src.len() as u64))?;
         let start = dst.len();
-        // SAFETY: `dst` has at least `bound` bytes of spare capacity after `start`, which
+        // SAFETY: `dst` has at least `bound` bytes of spare capacity after `start`.
+        let written = unsafe { self.compress_raw(dict, src, dst.as_mut_ptr().add(start), bound) }?;
+        // SAFETY: libzstd initialised the `written` (<= bound) bytes after `start`.
+        unsafe { dst.set_len(start + written) };
+        Ok(written)
+    }
+
+    /// Compresses `src` in one call straight into `dst` when it holds the worst case
+    /// (`compress_bound`): Ok(Some(frame size)); Ok(None) when it may not (the caller then
+    /// uses `compress_append`).
+    pub fn compress_to(
+        &mut self,
+        dict: Option<&CDict>,
+        src: &[u8],
+        dst: &Destination,
+    ) -> Result<Option<usize>, ZstdError> {
+        let bound = super::compress_bound(src.len());
+        if dst.capacity() < bound {
+            return Ok(None);
+        }
+        // SAFETY: `dst` lends `capacity` >= `bound` writable bytes (its constructor's promise).
+        unsafe { self.compress_raw(dict, src, dst.as_mut_ptr(), bound) }.map(Some)
+    }
+
+    /// Compresses `src` in one call to `out`; returns the frame's size.
+    ///
+    /// # Safety
+    /// `out` must be valid for writing `capacity` >= `compress_bound(src.len())` bytes.
+    unsafe fn compress_raw(
+        &mut self,
+        dict: Option<&CDict>,
+        src: &[u8],
+        out: *mut u8,
+        capacity: usize,
+    ) -> Result<usize, ZstdError> {
+        self.begin(dict, Some(src.len() as u64))?;
+        // SAFETY: `out` is writable for `capacity` bytes (the caller's promise), which
         // libzstd may write (never read); `src` is a live slice; the context is live and its
         // dictionary reference stays valid until `end` below.
         let result = unsafe {
             zstd_sys::ZSTD_compress2(
                 self.ptr.as_ptr(),
-                dst.as_mut_ptr().add(start).cast(),
-                bound,
+                out.cast(),
+                capacity,
                 src.as_ptr().cast(),
                 src.len(),
             )
         };
         self.end();
-        let written = ZstdError::check(result)?;
-        // SAFETY: libzstd initialised the `written` (<= bound) bytes after `start`.
-        unsafe { dst.set_len(start + written) };
-        Ok(written)
+        ZstdError::check(result)
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::ptr::NonNull;
 
+use super::destination::Destination;
 use super::dict::DDict;
 use super::error::ZstdError;
 use super::frame::{HeaderParse, frame_header};
@@ -216,6 +217,33 @@ impl DCtx {
         Ok(written)
     }
 
+    /// Decodes `src` straight into `dst` when it is one frame whose recorded content size
+    /// fits `dst` and `limit`: Ok(Some(bytes written)). Ok(None) when it is not such a
+    /// frame (the caller then decodes it with `decompress_append`); errors as there.
+    pub fn decompress_to(
+        &mut self,
+        dict: Option<&DDict>,
+        src: &[u8],
+        dst: &Destination,
+        limit: u64,
+    ) -> Result<Option<usize>, DecodeError> {
+        let Ok(HeaderParse::Done(header)) = frame_header(src) else {
+            return Ok(None);
+        };
+        let Some(size) = header
+            .content_size
+            .filter(|&s| s <= limit && s <= dst.capacity() as u64 && !header.skippable)
+        else {
+            return Ok(None);
+        };
+        if !self.is_whole_frame(src) {
+            return Ok(None);
+        }
+        let frame_dict = self.check_dict(&header, dict)?;
+        // SAFETY: `dst` lends `capacity` >= `size` writable bytes (its constructor's promise).
+        unsafe { self.decode_raw(frame_dict, src, dst.as_mut_ptr(), size as usize) }.map(Some)
+    }
+
     /// True when `src` is exactly one frame (nothing after it).
     fn is_whole_frame(&self, src: &[u8]) -> bool {
         // SAFETY: `src` is a live slice; the function only reads it.
@@ -234,13 +262,31 @@ impl DCtx {
     ) -> Result<u64, DecodeError> {
         dst.reserve(size);
         let start = dst.len();
+        // SAFETY: `dst` has `size` bytes of spare capacity after `start`.
+        let written = unsafe { self.decode_raw(dict, src, dst.as_mut_ptr().add(start), size) }?;
+        // SAFETY: libzstd initialised the `written` (== size) bytes after `start`.
+        unsafe { dst.set_len(start + written) };
+        Ok(written as u64)
+    }
+
+    /// Decodes one frame of exactly `size` content bytes in one call to `out`.
+    ///
+    /// # Safety
+    /// `out` must be valid for writing `size` bytes.
+    unsafe fn decode_raw(
+        &mut self,
+        dict: Option<&DDict>,
+        src: &[u8],
+        out: *mut u8,
+        size: usize,
+    ) -> Result<usize, DecodeError> {
         let ddict = dict.map_or(std::ptr::null(), DDict::as_ptr);
-        // SAFETY: `dst` has `size` bytes of spare capacity after `start`, which libzstd may
-        // write; `src` is a live slice; the DDict (or NULL) is borrowed for this call only.
+        // SAFETY: `out` is writable for `size` bytes (the caller's promise); `src` is a live
+        // slice; the DDict (or NULL) is borrowed for this call only.
         let result = unsafe {
             zstd_sys::ZSTD_decompress_usingDDict(
                 self.ptr.as_ptr(),
-                dst.as_mut_ptr().add(start).cast(),
+                out.cast(),
                 size,
                 src.as_ptr().cast(),
                 src.len(),
@@ -251,9 +297,7 @@ impl DCtx {
         if written != size {
             return Err(DecodeError::Corrupt(ZstdError::src_size()));
         }
-        // SAFETY: libzstd initialised the `written` bytes after `start`.
-        unsafe { dst.set_len(start + written) };
-        Ok(written as u64)
+        Ok(written)
     }
 
     fn pump(

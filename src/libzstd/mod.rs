@@ -8,6 +8,7 @@
 
 mod cctx;
 mod dctx;
+mod destination;
 mod dict;
 mod error;
 mod frame;
@@ -15,6 +16,7 @@ mod train;
 
 pub use cctx::{CCtx, CompressError};
 pub use dctx::{DCtx, DecodeError};
+pub use destination::Destination;
 pub use dict::{CDict, DDict, DictFormatError, dictionary_id};
 pub use error::ZstdError;
 pub use frame::{FrameHeader, HeaderParse, frame_header};

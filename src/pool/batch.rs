@@ -15,7 +15,7 @@ use super::shared::{Control, Processor, Shared};
 use super::stage::Stage;
 use super::task::Task;
 use super::worker;
-use crate::batch::{BatchDone, BatchOutput, BatchSource, Slot};
+use crate::batch::{BatchDone, BatchOutput, BatchSource, Destination, Slot};
 use crate::entry::{Entry, Rejection};
 use crate::error::{Error, ErrorKind};
 use crate::libzstd::{HeaderParse, frame_header};
@@ -307,8 +307,24 @@ impl Write for SharedSink {
     }
 }
 
-/// What one entry of a group gave: its output's place in the group's buffer, or an error.
-type Outcome = Result<(usize, usize), Error>;
+/// Where one entry of a group put its output.
+enum Put {
+    /// Bytes `start..start + len` of the group's buffer.
+    Buffer { start: usize, len: usize },
+    /// The first `len` bytes of the caller's destination.
+    Placed { at: Destination, len: usize },
+}
+
+impl Put {
+    fn len(&self) -> usize {
+        match self {
+            Put::Buffer { len, .. } | Put::Placed { len, .. } => *len,
+        }
+    }
+}
+
+/// What one entry of a group gave: where its output is, or an error.
+type Outcome = Result<Put, Error>;
 
 /// Runs a group on this worker's processor; returns the processor to keep.
 pub(crate) fn run_group(
@@ -346,20 +362,27 @@ pub(crate) fn run_group(
         };
         let start = buffer.len();
         let ran = catch_unwind(AssertUnwindSafe(|| {
-            let data = source.data(index as usize);
-            let no_category = source.dict_name(index as usize).is_none();
+            let index = index as usize;
+            let entry = Input {
+                data: source.data(index),
+                no_category: source.dict_name(index).is_none(),
+                destination: source.destination(index),
+            };
             one(
                 shared,
                 &mut processor.processor,
                 part,
-                no_category,
-                data,
+                entry,
                 &mut buffer,
                 max,
             )
         }));
         let outcome = match ran {
-            Ok(Ok(())) => Ok((start, buffer.len() - start)),
+            Ok(Ok(Some(put))) => Ok(put),
+            Ok(Ok(None)) => Ok(Put::Buffer {
+                start,
+                len: buffer.len() - start,
+            }),
             Ok(Err(error)) => {
                 buffer.truncate(start);
                 Err(error)
@@ -384,21 +407,42 @@ pub(crate) fn cancelled() -> Error {
     Error::new(ErrorKind::Cancelled, "cancelled before it was processed")
 }
 
-/// Compresses or decompresses one entry of a group, appending its output to `buffer`.
+/// One entry of a group, as `one` needs it.
+struct Input<'a> {
+    data: &'a [u8],
+    /// No category: the dictionary the frame names (decompressing).
+    no_category: bool,
+    destination: Option<Destination>,
+}
+
+/// Compresses or decompresses one entry of a group: into its destination when it fits
+/// there (`Some`), else appended to `buffer` (`None`).
 fn one(
     shared: &Shared,
     processor: &mut Processor,
     part: &Part,
-    no_category: bool,
-    data: &[u8],
+    entry: Input<'_>,
     buffer: &mut Vec<u8>,
     max: u64,
-) -> Result<(), Error> {
+) -> Result<Option<Put>, Error> {
+    let Input {
+        data,
+        no_category,
+        destination,
+    } = entry;
     match processor {
-        Processor::Compress(cctx) => cctx
-            .compress_append(part.dict.as_ref().and_then(|d| d.cdict()), data, buffer)
-            .map(drop)
-            .map_err(|e| Error::new(ErrorKind::Zstd, format!("zstd compression failed: {e}"))),
+        Processor::Compress(cctx) => {
+            let cdict = part.dict.as_ref().and_then(|d| d.cdict());
+            let failed = |e| Error::new(ErrorKind::Zstd, format!("zstd compression failed: {e}"));
+            if let Some(at) = destination
+                && let Some(len) = cctx.compress_to(cdict, data, &at).map_err(failed)?
+            {
+                return Ok(Some(Put::Placed { at, len }));
+            }
+            cctx.compress_append(cdict, data, buffer)
+                .map(|_| None)
+                .map_err(failed)
+        }
         Processor::Decompress(dctx) => {
             let found;
             let dict = if no_category && part.dict.is_none() {
@@ -412,8 +456,16 @@ fn one(
             } else {
                 part.dict.as_deref()
             };
-            dctx.decompress_append(dict.and_then(Prepared::ddict), data, buffer, max)
-                .map(drop)
+            let ddict = dict.and_then(Prepared::ddict);
+            if let Some(at) = destination
+                && let Some(len) = dctx
+                    .decompress_to(ddict, data, &at, max)
+                    .map_err(|e| worker::decode_error(e, None))?
+            {
+                return Ok(Some(Put::Placed { at, len }));
+            }
+            dctx.decompress_append(ddict, data, buffer, max)
+                .map(|_| None)
                 .map_err(|e| worker::decode_error(e, None))
         }
     }
@@ -438,19 +490,23 @@ fn finish_group(
             let index = index as usize;
             let t = &mut tally[part as usize];
             output.slots[index] = match outcome {
-                Ok((start, len)) => {
+                Ok(put) => {
                     let data = batch.source.data(index).len() as u64;
+                    let len = put.len() as u64;
                     let (raw, compressed) = match shared.mode {
-                        Mode::Compress => (data, len as u64),
-                        Mode::Decompress => (len as u64, data),
+                        Mode::Compress => (data, len),
+                        Mode::Decompress => (len, data),
                     };
                     t.0 += 1;
                     t.2 += raw;
                     t.3 += compressed;
-                    Slot::Output {
-                        buffer: buffer_index,
-                        start,
-                        len,
+                    match put {
+                        Put::Buffer { start, len } => Slot::Output {
+                            buffer: buffer_index,
+                            start,
+                            len,
+                        },
+                        Put::Placed { at, len } => Slot::Placed { at, len },
                     }
                 }
                 Err(error) => {

@@ -3,8 +3,9 @@
  *
  * Round trips through zstdpool_pool_run_batch() (dictionaries trained on the batch's first
  * entries, found again by category and by frame id), zstdpool_pool_add_batch() with its done
- * callback, rejected entries with their status and message, every NULL and bad argument,
- * an empty batch and a stopped pool. Ends with "N passed, M failed".
+ * callback, zstdpool_pool_run_batch_into() writing outputs into the caller's memory,
+ * rejected entries with their status and message, every NULL and bad argument, an empty
+ * batch and a stopped pool. Ends with "N passed, M failed".
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -127,6 +128,93 @@ static void round_trip(void) {
         zstdpool_batch_free(batch);
     }
     CHECK_OK(zstdpool_pool_free(decompressor));
+}
+
+/* zstdpool_pool_run_batch_into(): outputs that fit go into the caller's buffers, the others
+ * (too small a buffer, NULL, a frame without content size) into the batch; the bytes past
+ * an output stay as they were. Both directions. */
+static void into_caller_memory(void) {
+    enum { N = 64 };
+    static uint8_t *buffers[N];
+    static size_t capacities[N];
+    const uint8_t *frame_data[N];
+    size_t frame_lens[N];
+    for (size_t i = 0; i < N; i++) {
+        frame_data[i] = frames[i];
+        frame_lens[i] = frame_sizes[i];
+        /* Every 8th too small by one byte, every 8th (from 4) NULL: into the batch. */
+        capacities[i] = sizes[i] + 16 - (i % 8 == 0 ? 17 : 0);
+        buffers[i] = i % 8 == 4 ? NULL : malloc(capacities[i] + 1);
+        if (buffers[i]) memset(buffers[i], 0xA5, capacities[i]);
+    }
+    zstdpool_pool *decompressor = new_pool(0, g_dicts);
+    zstdpool_batch *batch = NULL;
+    CHECK_OK(zstdpool_pool_run_batch_into(decompressor, N, (const char *const *)names, categories,
+                                          frame_data, frame_lens, buffers, capacities, &batch));
+    size_t placed = 0;
+    for (size_t i = 0; i < N; i++) {
+        const uint8_t *data = NULL;
+        size_t len = 0;
+        CHECK_OK(zstdpool_batch_entry(batch, i, &data, &len));
+        CHECK(len == sizes[i] && memcmp(data, inputs[i], len) == 0);
+        int fits = buffers[i] != NULL && capacities[i] >= sizes[i];
+        CHECK((data == buffers[i]) == fits);
+        if (fits) {
+            placed++;
+            CHECK(buffers[i][len] == 0xA5 && buffers[i][capacities[i] - 1] == 0xA5);
+        }
+    }
+    CHECK(placed == N - N / 8 - N / 8);
+    zstdpool_counts totals;
+    CHECK_OK(zstdpool_pool_wait(decompressor));
+    CHECK_OK(zstdpool_pool_totals(decompressor, &totals));
+    CHECK(totals.done == N && totals.rejected == 0);
+    zstdpool_batch_free(batch);
+    CHECK_OK(zstdpool_pool_free(decompressor));
+
+    /* Compressing: a buffer of ZSTD_compressBound() takes the frame, a smaller one not. */
+    zstdpool_pool *compressor = new_pool(1, g_dicts);
+    for (size_t i = 0; i < N; i++) {
+        free(buffers[i]);
+        capacities[i] = i % 2 ? sizes[i] + 1024 : 8; /* 1 KiB over the bound for small logs */
+        buffers[i] = malloc(capacities[i]);
+    }
+    CHECK_OK(zstdpool_pool_run_batch_into(compressor, N, (const char *const *)names, categories,
+                                          (const uint8_t *const *)inputs, sizes, buffers,
+                                          capacities, &batch));
+    zstdpool_pool *checker = new_pool(0, g_dicts);
+    for (size_t i = 0; i < N; i++) {
+        const uint8_t *data = NULL;
+        size_t len = 0;
+        CHECK_OK(zstdpool_batch_entry(batch, i, &data, &len));
+        CHECK((data == buffers[i]) == (i % 2 == 1));
+        zstdpool_batch *back = NULL;
+        CHECK_OK(zstdpool_pool_process_one(checker, names[i], categories[i], data, len, &back));
+        const uint8_t *raw = NULL;
+        size_t raw_len = 0;
+        CHECK_OK(zstdpool_batch_entry(back, 0, &raw, &raw_len));
+        CHECK(raw_len == sizes[i] && memcmp(raw, inputs[i], raw_len) == 0);
+        zstdpool_batch_free(back);
+    }
+    zstdpool_batch_free(batch);
+    for (size_t i = 0; i < N; i++) free(buffers[i]);
+    /* Arrays of outputs are required with entries, not without. */
+    const char *one_name[1] = {"x"};
+    const uint8_t *one_data[1] = {(const uint8_t *)"abc"};
+    size_t one_size[1] = {3};
+    uint8_t *one_out[1] = {NULL};
+    CHECK_FAILS(zstdpool_pool_run_batch_into(compressor, 1, one_name, NULL, one_data, one_size,
+                                             NULL, one_size, &batch),
+                ZSTDPOOL_ERR_INVALID_ARGUMENT, "outputs is NULL");
+    CHECK_FAILS(zstdpool_pool_run_batch_into(compressor, 1, one_name, NULL, one_data, one_size,
+                                             one_out, NULL, &batch),
+                ZSTDPOOL_ERR_INVALID_ARGUMENT, "capacities is NULL");
+    CHECK_OK(zstdpool_pool_run_batch_into(compressor, 0, NULL, NULL, NULL, NULL, NULL, NULL,
+                                          &batch));
+    CHECK(zstdpool_batch_count(batch) == 0);
+    zstdpool_batch_free(batch);
+    CHECK_OK(zstdpool_pool_free(checker));
+    CHECK_OK(zstdpool_pool_free(compressor));
 }
 
 static double seconds_now(void) {
@@ -333,6 +421,7 @@ static void bad_arguments(void) {
 int main(void) {
     make_entries();
     round_trip();
+    into_caller_memory();
     one_shot();
     async_batch_with_rejections();
     bad_arguments();
