@@ -56,6 +56,61 @@ def test_compress_many_and_decompress_many_round_trip():
     assert restored == [data for _, _, data in entries]
 
 
+def test_decompress_many_decodes_into_the_bytes_it_returns_and_falls_back_elsewhere():
+    """Frames recording their content size are decoded by the library straight into the
+    bytes objects returned; frames without one (python-zstandard's streaming writer), empty
+    and one-byte contents (objects CPython shares, never written), a content size above
+    the pool's limit and a damaged frame take the other paths, and every result is exact."""
+    from zstdpool import _into
+
+    zstandard = pytest.importorskip("zstandard")
+    contents = [text_blob(size, seed) for seed, size in enumerate(
+        [0, 1, 2, 100, 5000, 70000, 300000, 1 << 20])]
+    frames = [zstandard.ZstdCompressor().compress(c) for c in contents]
+    streamed = zstandard.ZstdCompressor().compressobj()
+    no_size = streamed.compress(contents[5]) + streamed.flush()
+    assert _into.content_size(no_size[:18]) is None
+    assert [_into.content_size(f[:18]) for f in frames] == [len(c) for c in contents]
+    with DecompressorPool(MemoryProvider(), workers=2) as pool:
+        assert pool.decompress_many(frames + [no_size]) == contents + [contents[5]]
+        restored = pool.decompress_many(frames)
+        assert all(type(r) is bytes for r in restored)
+        assert restored[0] is b"" and restored[1] == contents[1]
+        damaged = bytearray(frames[6])
+        damaged[len(damaged) // 2] ^= 0xFF
+        with pytest.raises(BatchError) as caught:
+            pool.decompress_many([frames[4], bytes(damaged), frames[5]])
+        assert caught.value.results[0] == contents[4] and caught.value.results[2] == contents[5]
+        assert caught.value.results[1] is None
+        assert caught.value.rejections[0].status == Status.CORRUPT
+    with DecompressorPool(MemoryProvider(), workers=2, max_decompressed_size=200000) as small:
+        with pytest.raises(BatchError) as caught:
+            small.decompress_many(frames[5:7])
+        assert caught.value.results[0] == contents[5] and caught.value.results[1] is None
+        assert caught.value.rejections[0].status == Status.TOO_LARGE
+    if _into.available:
+        seen = []
+
+        def recording(*args):
+            seen.append(real_targets(*args))
+            return seen[-1]
+
+        real_targets = _into.targets
+        _into.targets = recording
+        try:
+            with DecompressorPool(MemoryProvider(), workers=2) as pool:
+                restored = pool.decompress_many(frames)
+        finally:
+            _into.targets = real_targets
+        assert restored == contents
+        # the very objects the library decoded into, for every content of 2 bytes or more
+        assert all(r is m for r, m in zip(restored[2:], seen[0][0][2:]))
+        made, addresses, capacities = _into.targets(frames, [len(f) for f in frames], 1 << 30)
+        assert [m is None for m in made] == [True, True] + [False] * 6
+        assert list(capacities) == [0, 0] + [len(c) for c in contents[2:]]
+        assert addresses[2] == _into.address(made[2])
+
+
 def test_pool_methods_train_once_and_reuse_dictionaries():
     entries = make_entries(per_category=40)
     provider = MemoryProvider()

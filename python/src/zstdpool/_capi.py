@@ -357,6 +357,11 @@ PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
         [_P(zstdpool_pool), c_size_t, _P(c_char_p), _P(c_char_p), _P(_P(c_uint8)), _P(c_size_t),
          _P(_P(zstdpool_batch))],
     ),
+    "zstdpool_pool_run_batch_into": (
+        zstdpool_status,
+        [_P(zstdpool_pool), c_size_t, _P(c_char_p), _P(c_char_p), _P(_P(c_uint8)), _P(c_size_t),
+         _P(_P(c_uint8)), _P(c_size_t), _P(_P(zstdpool_batch))],
+    ),
     "zstdpool_pool_process_one": (
         zstdpool_status,
         [_P(zstdpool_pool), c_char_p, c_char_p, _P(c_uint8), c_size_t, _P(_P(zstdpool_batch))],

@@ -28,7 +28,7 @@ from typing import (
     overload,
 )
 
-from . import _capi
+from . import _capi, _into
 from ._capi import (
     SIZE_UNKNOWN,
     DictStatus,
@@ -355,7 +355,8 @@ class _BatchInput:
     """The C arrays of one zstdpool_pool_run_batch call, and the Python objects they point
     into (kept alive, unchanged, until the call returns: bytes are borrowed, not copied)."""
 
-    __slots__ = ("count", "items", "names", "dicts", "data", "sizes", "pins", "total", "volumes")
+    __slots__ = ("count", "items", "names", "dicts", "data", "sizes", "pins", "total", "volumes",
+                 "inputs")
 
     def __init__(self, items: Iterable[BatchItem], dict_name: Optional[str], volumes: bool):
         if isinstance(items, (bytes, bytearray, memoryview, str)):
@@ -434,6 +435,7 @@ class _BatchInput:
                     volume[1] += 1
         self.count = count = len(names)
         self.total = sum(sizes)
+        self.inputs = (data, sizes)  # bytes or addresses, and sizes (see _into.targets)
         self.names = (c_char_p * count)(*names)
         self.dicts = None if all(d is None for d in dicts) else (c_char_p * count)(*dicts)
         self.data = ctypes.cast((c_char_p * count)(*data),  # type: ignore[misc]
@@ -496,10 +498,13 @@ class _BatchMemory:
             lib.zstdpool_batch_free(batch)
 
 
-def _read_batch(batch: Any, inputs: _BatchInput,
-                memory: Optional[_BatchMemory] = None) -> Tuple[List[Any], List["Rejection"]]:
+def _read_batch(batch: Any, inputs: _BatchInput, memory: Optional[_BatchMemory] = None,
+                placed: Optional[List[Optional[bytes]]] = None
+                ) -> Tuple[List[Any], List["Rejection"]]:
     """Every output of a finished batch (None for a rejected entry) and its rejections: bytes
-    copied out of the batch, or read-only memoryviews into it when ``memory`` owns it."""
+    copied out of the batch, or read-only memoryviews into it when ``memory`` owns it; an
+    output the library wrote into its ``placed`` bytes object (same address) is that
+    object."""
     results: List[Any] = []
     rejections: List[Rejection] = []
     count = lib.zstdpool_batch_count(batch)
@@ -508,13 +513,18 @@ def _read_batch(batch: Any, inputs: _BatchInput,
     except _capi.CError as error:
         raise error_for(error.status, _capi.last_error()) from None
     string_at = ctypes.string_at
+    as_string = _into.address if placed is not None else None
     empty = memoryview(b"")
     append = results.append
     for index, status in enumerate(statuses):
         if status == 0:
             n = lengths[index]
+            target = placed[index] if placed is not None else None
             if not n:
                 append(b"" if memory is None else empty)
+            elif (target is not None and n == len(target)
+                  and addresses[index] == as_string(target)):
+                append(target)  # the library decoded into it: len(target) == n
             elif memory is None:
                 append(string_at(addresses[index], n))  # type: ignore[arg-type]
             else:
@@ -1072,7 +1082,8 @@ class _Pool:
 
     def _run_many(self, items: Iterable[BatchItem], dict_name: Optional[str],
                   what: str, copy: bool = True) -> List[Any]:
-        """compress_many / decompress_many: one zstdpool_pool_run_batch call."""
+        """compress_many / decompress_many: one zstdpool_pool_run_batch call (decompressing
+        into bytes: zstdpool_pool_run_batch_into, decoding into the bytes returned)."""
         self._raise_interrupt()
         self._refuse_in_callback(f"{what}()")
         hint = self._compress and not self.config.is_set("training_category_volume")
@@ -1081,6 +1092,9 @@ class _Pool:
 
         if not isinstance(copy, bool):
             raise TypeError(f"copy must be True or False, not {type(copy).__name__}")
+        # Decompressed outputs go straight into the bytes objects returned (see _into).
+        decode_into = copy and not self._compress and _into.available
+        limit = self.config.max_decompressed_size if decode_into else 0
 
         def run() -> Tuple[List[Any], List[Rejection]]:
             with guard.use() as handle:
@@ -1090,15 +1104,22 @@ class _Pool:
                 if inputs.count == 0:
                     return [], []
                 batch = POINTER(zstdpool_batch)()
-                status = lib.zstdpool_pool_run_batch(
-                    handle, inputs.count, inputs.names, inputs.dicts, inputs.data, inputs.sizes,
-                    ctypes.byref(batch))
+                if decode_into:
+                    placed, addresses, capacities = _into.targets(*inputs.inputs, limit)
+                    status = lib.zstdpool_pool_run_batch_into(
+                        handle, inputs.count, inputs.names, inputs.dicts, inputs.data,
+                        inputs.sizes, ctypes.cast(addresses, POINTER(POINTER(c_uint8))),
+                        capacities, ctypes.byref(batch))
+                else:
+                    status = lib.zstdpool_pool_run_batch(
+                        handle, inputs.count, inputs.names, inputs.dicts, inputs.data,
+                        inputs.sizes, ctypes.byref(batch))
                 if status != Status.OK:
                     self._check(handle, status)
                 if not copy:
                     return _read_batch(batch, inputs, _BatchMemory(batch))
                 try:
-                    return _read_batch(batch, inputs)
+                    return _read_batch(batch, inputs, placed=placed if decode_into else None)
                 finally:
                     lib.zstdpool_batch_free(batch)
 
