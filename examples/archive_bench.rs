@@ -1,7 +1,7 @@
 //! Converts a generated sub-production of job ZIPs into an archive and measures it.
 //!
 //! `cargo run --release --example archive_bench -- [--jobs N] [--level L] [--workers W]
-//! [--reads R] [--dir DIR] [--no-train] [--effort E] [--resume] [--reference]`
+//! [--reads R] [--dir DIR] [--no-train] [--effort E] [--resume] [--reference] [--runs N]`
 //!
 //! Writes the log store (`jobtree::write_log_store`, not timed) under DIR (default: a fresh
 //! temporary folder, removed at the end), converts it, then reports: the conversion's time
@@ -11,7 +11,9 @@
 //! ratios; and the median time of R random reads of one log (dictionaries cached). With
 //! `--reference`, it also times `examples/reference/convert.py` (the obvious Python
 //! converter: zipfile, python-zstandard, sqlite3, a thread pool) on the same ZIPs, training
-//! included for both. The last line is a JSON object.
+//! included for both. Each timed figure is the median of N runs (default 3; the conversion
+//! into a fresh database each time, the reference run right after it), so that a noisy
+//! machine moves them less. The last line is a JSON object.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -39,6 +41,8 @@ struct Options {
     resume: bool,
     /// Time the Python reference converter on the same ZIPs too.
     reference: bool,
+    /// Timed runs per figure (their median is reported).
+    runs: usize,
 }
 
 fn parse() -> Result<Options, String> {
@@ -52,6 +56,7 @@ fn parse() -> Result<Options, String> {
         effort: None,
         resume: false,
         reference: false,
+        runs: 3,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -66,6 +71,7 @@ fn parse() -> Result<Options, String> {
             "--no-train" => o.no_train = true,
             "--resume" => o.resume = true,
             "--reference" => o.reference = true,
+            "--runs" => o.runs = number(value()?)?.max(1),
             "--effort" => o.effort = Some(value()?.parse().map_err(|_| "bad effort".to_owned())?),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -127,6 +133,12 @@ fn physical_limit(root: &std::path::Path, archive: &Archive, level: i32) -> (u64
     (raw, started.elapsed().as_secs_f64())
 }
 
+/// The median of `values` (sorted in place); `values` is not empty.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 /// The median of R random reads, in microseconds.
 fn median_read_us(archive: &Archive, reads: usize) -> f64 {
     let mut keys = Vec::new();
@@ -154,8 +166,7 @@ fn median_read_us(archive: &Archive, reads: usize) -> f64 {
             eprintln!("read failed: {e}");
         }
     }
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    median(&mut times)
 }
 
 /// Runs the Python reference converter on `src` into `db`: (seconds, archive ratio), from
@@ -229,18 +240,45 @@ fn main() -> ExitCode {
     if let Some(effort) = o.effort {
         options.config.training.effort = effort;
     }
-    let started = Instant::now();
-    let summary = convert(&src, &archive, &options, |_| {}).expect("converting");
-    let seconds = started.elapsed().as_secs_f64();
-    let (limit_raw, limit_seconds) = physical_limit(&src, &archive, o.level);
-    drop(archive);
+    let (mut times, mut limits, mut references) = (Vec::new(), Vec::new(), Vec::new());
+    let mut archive = Some(archive);
+    let mut last = None;
+    for run in 0..o.runs {
+        let archive = match archive.take() {
+            Some(first) => first,
+            None => {
+                let _ = std::fs::remove_file(&db);
+                Arc::new(Archive::open(&db).expect("opening the archive"))
+            }
+        };
+        let started = Instant::now();
+        let summary = convert(&src, &archive, &options, |_| {}).expect("converting");
+        times.push(started.elapsed().as_secs_f64());
+        let (limit_raw, limit_seconds) = physical_limit(&src, &archive, o.level);
+        limits.push(limit_raw as f64 / 1e6 / limit_seconds * o.workers as f64);
+        drop(archive);
+        if o.reference {
+            match reference(&src, &dir.join("reference.db"), &o) {
+                Ok(timed) => references.push(timed),
+                Err(e) => {
+                    eprintln!("archive_bench: the reference converter failed: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        if run + 1 == o.runs {
+            last = Some(summary);
+        }
+    }
+    let summary = last.expect("at least one run");
+    let seconds = median(&mut times);
+    let limit = median(&mut limits);
     let db_bytes = std::fs::metadata(&db).map_or(0, |m| m.len());
     let archive = Archive::open_read_only(&db).expect("reopening the archive");
-    let median = median_read_us(&archive, o.reads);
+    let read_us = median_read_us(&archive, o.reads);
     let t = summary.totals;
     let mb = |b: u64| b as f64 / 1e6;
     let rate = mb(t.raw_bytes) / seconds;
-    let limit = mb(limit_raw) / limit_seconds * o.workers as f64;
     let stored = t.frame_bytes + summary.dict_bytes;
     println!(
         "jobs {} files {} raw {:.1} MB  zips {:.2} MB  frames {:.2} MB  dictionaries {:.2} MB ({} of {} categories)  db {:.2} MB (+{:.1}% over frames+dictionaries)",
@@ -265,15 +303,16 @@ fn main() -> ExitCode {
         rate / limit
     );
     println!(
-        "ratio frames {:.2}, archive {:.2}, ZIPs {:.2}; database / ZIPs {:.3}; median read {median:.1} us",
+        "ratio frames {:.2}, archive {:.2}, ZIPs {:.2}; database / ZIPs {:.3}; median read {read_us:.1} us",
         summary.frames_ratio(),
         summary.archive_ratio(),
         t.raw_bytes as f64 / store.zip_bytes as f64,
         db_bytes as f64 / store.zip_bytes as f64
     );
     println!(
-        "{{\"jobs\":{},\"level\":{},\"workers\":{},\"seconds\":{seconds:.3},\"mb_per_s\":{rate:.2},\"limit_mb_per_s\":{limit:.2},\"raw_bytes\":{},\"zip_bytes\":{},\"frame_bytes\":{},\"dict_bytes\":{},\"db_bytes\":{db_bytes},\"ratio_frames\":{:.3},\"ratio_archive\":{:.3},\"median_read_us\":{median:.1},\"rejected\":{}}}",
+        "{{\"jobs\":{},\"runs\":{},\"level\":{},\"workers\":{},\"seconds\":{seconds:.3},\"mb_per_s\":{rate:.2},\"limit_mb_per_s\":{limit:.2},\"raw_bytes\":{},\"zip_bytes\":{},\"frame_bytes\":{},\"dict_bytes\":{},\"db_bytes\":{db_bytes},\"ratio_frames\":{:.3},\"ratio_archive\":{:.3},\"median_read_us\":{read_us:.1},\"rejected\":{}}}",
         t.jobs_converted,
+        o.runs,
         o.level,
         o.workers,
         t.raw_bytes,
@@ -284,22 +323,18 @@ fn main() -> ExitCode {
         summary.archive_ratio(),
         summary.rejections.len()
     );
-    if o.reference {
-        match reference(&src, &dir.join("reference.db"), &o) {
-            Ok((ref_seconds, ref_ratio)) => println!(
-                "reference (Python: zipfile + zstandard + sqlite3, {} threads): {ref_seconds:.2} s, archive ratio {ref_ratio:.2}; zstdpool {:.2}x its throughput{}",
-                o.workers,
-                ref_seconds / seconds,
-                format_args!(
-                    "\n{{\"reference_seconds\":{ref_seconds:.3},\"reference_ratio_archive\":{ref_ratio:.3},\"speedup\":{:.2}}}",
-                    ref_seconds / seconds
-                )
-            ),
-            Err(e) => {
-                eprintln!("archive_bench: the reference converter failed: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
+    if let Some(&(_, ref_ratio)) = references.first() {
+        let mut ref_times: Vec<f64> = references.iter().map(|r| r.0).collect();
+        let ref_seconds = median(&mut ref_times);
+        println!(
+            "reference (Python: zipfile + zstandard + sqlite3, {} threads): {ref_seconds:.2} s, archive ratio {ref_ratio:.2}; zstdpool {:.2}x its throughput{}",
+            o.workers,
+            ref_seconds / seconds,
+            format_args!(
+                "\n{{\"reference_seconds\":{ref_seconds:.3},\"reference_ratio_archive\":{ref_ratio:.3},\"speedup\":{:.2}}}",
+                ref_seconds / seconds
+            )
+        );
     }
     if temp {
         let _ = std::fs::remove_dir_all(&dir);

@@ -5,9 +5,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::entry::Rejection;
 pub use crate::libzstd::Destination;
+use crate::pool::recycle::Recycler;
 
 /// Where a batch's entries come from, by index: each entry's name, category (dictionary
 /// name) and data. The pool reads them from its workers until the batch is done, so the
@@ -67,6 +69,16 @@ pub type BatchDone = Box<dyn FnOnce(BatchOutput) + Send>;
 pub struct BatchOutput {
     pub(crate) slots: Vec<Slot>,
     pub(crate) buffers: Vec<Vec<u8>>,
+    /// Where the buffers go when the output is dropped (the pool's, for its next groups).
+    pub(crate) recycler: Option<Arc<Recycler>>,
+}
+
+impl Drop for BatchOutput {
+    fn drop(&mut self) {
+        if let Some(recycler) = &self.recycler {
+            recycler.give(std::mem::take(&mut self.buffers));
+        }
+    }
 }
 
 /// Where one entry's result is.
@@ -97,6 +109,7 @@ impl BatchOutput {
                 len,
             }],
             buffers: vec![bytes],
+            recycler: None,
         }
     }
 

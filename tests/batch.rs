@@ -193,3 +193,48 @@ fn edge_cases_empty_batches_empty_names_and_stopped_pools() {
     assert_eq!(output.get(0).unwrap_err().error.kind, ErrorKind::Stopped);
     assert_eq!(pool.totals().added, 0, "refused entries are not counted");
 }
+
+/// Large outputs (above the allocator's mmap threshold, kept by the pool for its next
+/// groups once a batch is dropped) come back byte for byte batch after batch, each batch's
+/// own: a reused buffer never shows an earlier batch's bytes.
+#[test]
+fn large_outputs_stay_exact_when_their_memory_is_reused() {
+    let provider = Arc::new(MemoryProvider::new());
+    let mut config = common::config(2);
+    config.training.enabled = false;
+    let batch = |round: u64| -> Vec<BatchItem> {
+        (0..6)
+            .map(|i| BatchItem {
+                name: format!("round{round}/big{i}.log"),
+                dict_name: None,
+                data: common::log_text(1 + (i % 3) as u32, round * 10 + i, 3000 + 500 * i as usize),
+            })
+            .collect()
+    };
+    let compressor = Pool::compressor(config.clone(), provider.clone()).unwrap();
+    let decompressor = Pool::decompressor(config, provider).unwrap();
+    for round in 0..4 {
+        let input = batch(round);
+        assert!(
+            input.iter().all(|i| i.data.len() > 128 << 10),
+            "large entries"
+        );
+        let frames = run(&compressor, input.clone());
+        let back: Vec<BatchItem> = (0..frames.len())
+            .map(|i| BatchItem {
+                name: input[i].name.clone(),
+                dict_name: None,
+                data: frames.get(i).unwrap().to_vec(),
+            })
+            .collect();
+        drop(frames);
+        let output = run(&decompressor, back);
+        for (i, item) in input.iter().enumerate() {
+            assert_eq!(
+                output.get(i).unwrap(),
+                &item.data[..],
+                "round {round}, entry {i}"
+            );
+        }
+    }
+}

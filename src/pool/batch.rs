@@ -11,6 +11,7 @@ use super::Mode;
 use super::counters::AtomicCounts;
 use super::dictionary::Prepared;
 use super::processors::Slot as ProcessorSlot;
+use super::recycle::Recycler;
 use super::shared::{Control, Processor, Shared};
 use super::stage::Stage;
 use super::task::Task;
@@ -38,12 +39,17 @@ pub(crate) struct BatchState {
 }
 
 impl BatchState {
-    pub fn new(source: Arc<dyn BatchSource>, done: BatchDone) -> Arc<BatchState> {
+    pub fn new(
+        source: Arc<dyn BatchSource>,
+        done: BatchDone,
+        recycler: &Arc<Recycler>,
+    ) -> Arc<BatchState> {
         let len = source.len();
         Arc::new(BatchState {
             output: Mutex::new(BatchOutput {
                 slots: (0..len).map(|_| Slot::Pending).collect(),
                 buffers: Vec::new(),
+                recycler: Some(Arc::clone(recycler)),
             }),
             outstanding: AtomicUsize::new(len + 1),
             done: Mutex::new(Some(done)),
@@ -93,6 +99,7 @@ impl BatchState {
             BatchOutput {
                 slots: Vec::new(),
                 buffers: Vec::new(),
+                recycler: None,
             },
         );
         let done = self.done.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -341,7 +348,7 @@ pub(crate) fn run_group(
     let source = &batch.source;
     let mut slot = worker::processor(shared, kept, 0).ok();
     // `bytes` is the outputs' expected size (see `output_estimate`): one allocation.
-    let mut buffer = Vec::with_capacity(match shared.mode {
+    let mut buffer = shared.recycler.take(match shared.mode {
         Mode::Compress => bytes / 2,
         Mode::Decompress => bytes,
     });

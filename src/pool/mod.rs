@@ -10,6 +10,7 @@ mod finish;
 mod job;
 mod one_shot;
 mod processors;
+pub(crate) mod recycle;
 mod routing;
 mod shared;
 mod sleep;
@@ -202,7 +203,8 @@ impl Pool {
         if self.state() != Lifecycle::Stopped {
             self.shared.load_batch_categories(&*source);
         }
-        let batch = batch::BatchState::new(Arc::clone(&source), Box::new(done));
+        let batch =
+            batch::BatchState::new(Arc::clone(&source), Box::new(done), &self.shared.recycler);
         let capacity = self.shared.config.queue_capacity;
         let group = batch::MAX_GROUP_ENTRIES.min(capacity);
         let mut next = 0;

@@ -2,6 +2,7 @@
 //! it, one concern a file: `routing.rs` (categories, dictionary stages, training triggers),
 //! `finish.rs` (an entry's end), `sleep.rs` (blocking and waking callers).
 
+use super::recycle::Recycler;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -107,6 +108,8 @@ pub(crate) struct Shared {
     pub volumes: Mutex<HashMap<String, (u64, u64)>>,
     /// Categories training right now: each spreads its search over its share of the workers.
     pub trainings: AtomicUsize,
+    /// Large output buffers of dropped batches, for the next groups.
+    pub recycler: Arc<Recycler>,
 }
 
 impl Shared {
@@ -145,6 +148,7 @@ impl Shared {
             config,
             volumes: Mutex::new(HashMap::new()),
             trainings: AtomicUsize::new(0),
+            recycler: Arc::default(),
         }
     }
 
