@@ -14,7 +14,7 @@ use super::content::{ContentReader, NotesSlot};
 use super::frame_buffer::FrameBuffer;
 use super::job_load::{LoadedJob, load_job};
 use super::job_source::{JobSource, job_sources};
-use super::store::{Archive, JobRow};
+use super::store::Archive;
 use super::summary::{CategorySummary, ConvertSummary, Progress, Rejected};
 use super::writer::{BatchBounds, Compressed, FileMeta, Message, Writer};
 use crate::config::Config;
@@ -283,12 +283,7 @@ impl Producer<'_> {
         self.send(Message::Job {
             seq,
             input: source.path.clone(),
-            row: JobRow {
-                id: job.number,
-                // Filled in by the files that say them (see `ReadNotes`).
-                dirac_id: None,
-                success: None,
-            },
+            id: job.number,
             files,
         });
         let label = source.label();

@@ -140,9 +140,9 @@ impl Archive {
 
     /// Gives an archive that holds no row yet (no dictionary, job or log) pages of
     /// `page_size` bytes; an archive with rows keeps its own (SQLite fixes the page size
-    /// when the first table is written, so the empty schema is rewritten). Returns whether
-    /// the size changed. A size limit set by [`Archive::limit_size`] keeps its bytes.
-    pub(crate) fn set_page_size_if_empty(&self, page_size: u32) -> Result<bool, Error> {
+    /// when the first table is written, so the empty schema is rewritten). A size limit set
+    /// by [`Archive::limit_size`] keeps its bytes.
+    pub(crate) fn set_page_size_if_empty(&self, page_size: u32) -> Result<(), Error> {
         let conn = self.conn();
         let doing = "choosing the page size";
         let (rows, current, max_pages): (i64, i64, i64) = conn
@@ -156,7 +156,7 @@ impl Archive {
             )
             .map_err(self.sql(doing))?;
         if rows > 0 || current == i64::from(page_size) {
-            return Ok(false);
+            return Ok(());
         }
         // WAL fixes the page size: leave it, rewrite the empty file, come back.
         schema::leave_write_mode(&conn, &self.label)?;
@@ -168,7 +168,7 @@ impl Archive {
             conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
                 .map_err(self.sql(doing))?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Finishes writing: moves the write-ahead log into the database file, which is then

@@ -24,7 +24,8 @@ pub(crate) enum Message {
     Job {
         seq: usize,
         input: PathBuf,
-        row: JobRow,
+        /// The job number.
+        id: i64,
         files: Vec<FileMeta>,
     },
     /// One file of job `seq` is done: its frame, or its error.
@@ -56,7 +57,9 @@ pub(crate) struct FileMeta {
 /// A job whose files are still being compressed.
 struct Pending {
     input: PathBuf,
-    row: JobRow,
+    id: i64,
+    /// What the files compressed so far said of the job (its row's DIRAC id and success).
+    facts: JobFacts,
     files: Vec<FileMeta>,
     frames: Vec<Option<(Vec<u8>, u32)>>,
     remaining: usize,
@@ -167,7 +170,7 @@ impl<'a, F: FnMut(&Progress)> Writer<'a, F> {
             Message::Job {
                 seq,
                 input,
-                row,
+                id,
                 files,
             } => {
                 let count = files.len();
@@ -175,7 +178,8 @@ impl<'a, F: FnMut(&Progress)> Writer<'a, F> {
                     seq,
                     Pending {
                         input,
-                        row,
+                        id,
+                        facts: JobFacts::default(),
                         files,
                         frames: (0..count).map(|_| None).collect(),
                         remaining: count,
@@ -198,16 +202,12 @@ impl<'a, F: FnMut(&Progress)> Writer<'a, F> {
         };
         match result {
             Ok(done) => {
-                let facts = done.facts.merge(JobFacts {
-                    dirac_id: job.row.dirac_id,
-                    success: job.row.success,
-                });
-                (job.row.dirac_id, job.row.success) = (facts.dirac_id, facts.success);
+                job.facts = job.facts.merge(done.facts);
                 job.frames[index] = Some((done.frame, done.dict_id));
             }
             Err(error) => job.errors.push(Rejected {
                 input: job.input.clone(),
-                job: Some(job.row.id),
+                job: Some(job.id),
                 name: Some(job.files[index].name.clone()),
                 error,
             }),
@@ -248,7 +248,11 @@ impl<'a, F: FnMut(&Progress)> Writer<'a, F> {
         self.ready.push(Ready {
             input: job.input,
             job: NewJob {
-                row: job.row,
+                row: JobRow {
+                    id: job.id,
+                    dirac_id: job.facts.dirac_id,
+                    success: job.facts.success,
+                },
                 files,
             },
             sizes,

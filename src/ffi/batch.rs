@@ -331,29 +331,27 @@ unsafe fn run(
     batch: CBatch,
     out: *mut *mut zstdpool_batch,
 ) -> Result<(), Error> {
-    {
-        // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
-        let out = unsafe { Out::new(out, "out") }?;
-        if handle.pool().on_own_worker() {
-            return Err(Error::new(
-                ErrorKind::WouldDeadlock,
-                format!("{function} called from one of the pool's own callbacks would deadlock"),
-            ));
-        }
-        let (sender, receiver) = mpsc::channel();
-        let added = handle.pool().add_batch(batch, move |output| {
-            let _ = sender.send(output);
-        });
-        handle.pool().flush();
-        // A batch the pool took always ends (its entries end exactly once, or are refused),
-        // so its output comes; one refused whole (a bad argument) drops its callback.
-        let output = receiver.recv();
-        added?;
-        let output = output
-            .map_err(|_| Error::new(ErrorKind::Panic, "internal error: the batch never ended"))?;
-        out.write(Box::into_raw(Box::new(zstdpool_batch::new(output))));
-        Ok(())
+    // SAFETY: the caller passes NULL or a pointer valid for writing a pointer.
+    let out = unsafe { Out::new(out, "out") }?;
+    if handle.pool().on_own_worker() {
+        return Err(Error::new(
+            ErrorKind::WouldDeadlock,
+            format!("{function} called from one of the pool's own callbacks would deadlock"),
+        ));
     }
+    let (sender, receiver) = mpsc::channel();
+    let added = handle.pool().add_batch(batch, move |output| {
+        let _ = sender.send(output);
+    });
+    handle.pool().flush();
+    // A batch the pool took always ends (its entries end exactly once, or are refused),
+    // so its output comes; one refused whole (a bad argument) drops its callback.
+    let output = receiver.recv();
+    added?;
+    let output = output
+        .map_err(|_| Error::new(ErrorKind::Panic, "internal error: the batch never ended"))?;
+    out.write(Box::into_raw(Box::new(zstdpool_batch::new(output))));
+    Ok(())
 }
 
 /// Compresses or decompresses one entry now, on the calling thread: for random access

@@ -83,7 +83,7 @@ def targets(data: Sequence[Any], sizes: Sequence[int], limit: int
         if size is not None and 2 <= size <= limit:
             try:
                 made = new_bytes(None, size)
-            except MemoryError:
+            except (MemoryError, OverflowError):  # a size no bytes object can have
                 pass
         if made is None:
             add_object(None)

@@ -513,7 +513,7 @@ def _read_batch(batch: Any, inputs: _BatchInput, memory: Optional[_BatchMemory] 
     except _capi.CError as error:
         raise error_for(error.status, _capi.last_error()) from None
     string_at = ctypes.string_at
-    as_string = _into.address if placed is not None else None
+    address_of = _into.address
     empty = memoryview(b"")
     append = results.append
     for index, status in enumerate(statuses):
@@ -523,7 +523,7 @@ def _read_batch(batch: Any, inputs: _BatchInput, memory: Optional[_BatchMemory] 
             if not n:
                 append(b"" if memory is None else empty)
             elif (target is not None and n == len(target)
-                  and addresses[index] == as_string(target)):
+                  and addresses[index] == address_of(target)):
                 append(target)  # the library decoded into it: len(target) == n
             elif memory is None:
                 append(string_at(addresses[index], n))  # type: ignore[arg-type]
